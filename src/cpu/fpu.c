@@ -187,14 +187,18 @@ static uint64_t round_pack(const struct fmt *f, bool sign, int exp, uint64_t sig
 			tiny = false;
 	}
 	int s = shift + (f->emin - exp);
-	if (s > 63) {
-		sig = sig != 0;
-		s = 63;
+	if (s >= 64) {
+		/* nothing survives; bit 63 is the half bit only when s == 64 */
+		kept = 0;
+		rem = s == 64 ? sig : sig != 0;
+		if (round_inc(rm, sign, kept, rem, 1ull << 63))
+			kept++;
+	} else {
+		kept = sig >> s;
+		rem = sig & ((1ull << s) - 1);
+		if (round_inc(rm, sign, kept, rem, 1ull << (s - 1)))
+			kept++;
 	}
-	kept = sig >> s;
-	rem = sig & ((1ull << s) - 1);
-	if (round_inc(rm, sign, kept, rem, 1ull << (s - 1)))
-		kept++;
 	if (rem)
 		*fl |= tiny ? FFLAG_NX | FFLAG_UF : FFLAG_NX;
 	return sgn | kept;
@@ -262,14 +266,6 @@ static inline uint32_t env_get(unsigned rm)
 /* Keep the compiler from moving arithmetic across env_set/env_get. */
 #define FENCE(x) __asm__ volatile("" : "+m"(x))
 
-static bool host_has_fma(void)
-{
-#if defined(__x86_64__)
-	return __builtin_cpu_supports("fma");
-#else
-	return false;
-#endif
-}
 
 /* ---- arithmetic ---- */
 
@@ -382,6 +378,11 @@ static uint64_t arith_host_s(enum arith k, float x, float y, float z, unsigned r
 }
 
 #if defined(__x86_64__)
+static bool host_has_fma(void)
+{
+	return __builtin_cpu_supports("fma");
+}
+
 __attribute__((target("fma")))
 static uint64_t fma_hw_d(double x, double y, double z, unsigned rm, uint32_t *fl)
 {

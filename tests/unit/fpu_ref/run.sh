@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Differential FPU check: random, edge-biased cases for every F/D op in every
+# rounding mode, executed by the real instructions under qemu-riscv64
+# (ref.c, built here) and by fpu_exec (test-fpu --cmp). Prints TAP.
+# Env: B (build dir, must hold bin/test-fpu), FPU_SEED, FPU_N (cases per op+rm).
+set -u
+B=${B:-build}
+SEED=${FPU_SEED:-20261124}
+N=${FPU_N:-1000}
+here=$(dirname "$0")
+out=$B/fpu_ref
+mkdir -p "$out"
+for tool in riscv64-linux-gnu-gcc qemu-riscv64; do
+  if ! command -v $tool >/dev/null; then
+    echo "not ok - fpu reference comparison: $tool not installed (scripts/install-deps)"
+    exit 1
+  fi
+done
+if [ ! -x "$B/bin/test-fpu" ]; then
+  echo "not ok - fpu reference comparison: $B/bin/test-fpu not built"; exit 1
+fi
+if ! riscv64-linux-gnu-gcc -static -O2 -march=rv64gc -Isrc -I"$here" -Wall -Wextra -Werror \
+     -o "$out/fref" "$here/ref.c"; then
+  echo "not ok - fpu reference program builds"; exit 1
+fi
+"$B/bin/test-fpu" --gen "$SEED" "$N" "$out/cases.bin" || { echo "not ok - fpu case generation"; exit 1; }
+if ! qemu-riscv64 "$out/fref" < "$out/cases.bin" > "$out/ref.bin"; then
+  echo "not ok - qemu-riscv64 runs the fpu reference program"; exit 1
+fi
+echo "# seed $SEED, $N cases per (op, rounding mode)"
+exec "$B/bin/test-fpu" --cmp "$out/cases.bin" "$out/ref.bin"
