@@ -377,7 +377,8 @@ static uint64_t arith_host_s(enum arith k, float x, float y, float z, unsigned r
 	return r != r ? FMT_S.qnan : u_of_f(r);
 }
 
-#if defined(__x86_64__)
+/* FPU_NO_HW_FMA (a test knob) forces the binary128 FMA path. */
+#if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
 static bool host_has_fma(void)
 {
 	return __builtin_cpu_supports("fma");
@@ -433,7 +434,7 @@ static uint64_t arith(const struct fmt *f, enum arith k, uint64_t a, uint64_t b,
 	if (k == AR_SQRT && rm == RM_RMM)
 		rm = RM_RNE;
 	bool soft = rm == RM_RMM;
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
 	if (k == AR_FMA && !soft) {
 		if (!host_has_fma())
 			soft = true;

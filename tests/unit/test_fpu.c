@@ -3,8 +3,9 @@
  *   test-fpu                      hand-written edge vectors (TAP)
  *   test-fpu --gen SEED N FILE    write N random, edge-biased cases per
  *                                 (op, rounding mode) as struct fref_in
- *   test-fpu --cmp IN OUT         run IN through fpu_exec and compare with
- *                                 the reference results OUT (TAP per op)
+ *   test-fpu --cmp IN OUT [LABEL] run IN through fpu_exec and compare with
+ *                                 the reference results OUT (TAP per op, or
+ *                                 one line named LABEL)
  * tests/unit/fpu_ref/run.sh ties --gen, qemu-riscv64 and --cmp together.
  */
 #include <errno.h>
@@ -253,7 +254,8 @@ static void *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-static int cmd_cmp(const char *inpath, const char *outpath)
+/* label == NULL: one TAP line per op; else one line for everything. */
+static int cmd_cmp(const char *inpath, const char *outpath, const char *label)
 {
 	size_t ilen = 0, olen = 0;
 	struct fref_in *in = read_all(inpath, &ilen);
@@ -290,12 +292,18 @@ static int cmd_cmp(const char *inpath, const char *outpath)
 	for (unsigned op = 0; op < FOP__COUNT; op++) {
 		all += total[op];
 		allbad += bad[op];
-		printf("%s - %s matches qemu-riscv64 (%ld cases, %ld mismatches)\n",
-		       bad[op] || !total[op] ? "not ok" : "ok", fpu_op_name(op), total[op], bad[op]);
 		if (bad[op] || !total[op])
 			rc = 1;
+		if (!label)
+			printf("%s - %s matches qemu-riscv64 (%ld cases, %ld mismatches)\n",
+			       bad[op] || !total[op] ? "not ok" : "ok", fpu_op_name(op), total[op],
+			       bad[op]);
 	}
-	printf("# %ld comparisons, %ld mismatches\n", all, allbad);
+	if (label)
+		printf("%s - %s matches qemu-riscv64 (%ld cases, %ld mismatches)\n",
+		       rc ? "not ok" : "ok", label, all, allbad);
+	else
+		printf("# %ld comparisons, %ld mismatches\n", all, allbad);
 out:
 	free(in);
 	free(out);
@@ -492,10 +500,10 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "--gen"))
 		return cmd_gen(strtoull(argv[2], NULL, 0), strtol(argv[3], NULL, 0), argv[4]);
-	if (argc == 4 && !strcmp(argv[1], "--cmp"))
-		return cmd_cmp(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--cmp"))
+		return cmd_cmp(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc != 1) {
-		fprintf(stderr, "usage: test-fpu [--gen SEED N FILE | --cmp IN OUT]\n");
+		fprintf(stderr, "usage: test-fpu [--gen SEED N FILE | --cmp IN OUT [LABEL]]\n");
 		return 2;
 	}
 	return run_vectors();

@@ -28,4 +28,12 @@ if ! qemu-riscv64 "$out/fref" < "$out/cases.bin" > "$out/ref.bin"; then
   echo "not ok - qemu-riscv64 runs the fpu reference program"; exit 1
 fi
 echo "# seed $SEED, $N cases per (op, rounding mode)"
-exec "$B/bin/test-fpu" --cmp "$out/cases.bin" "$out/ref.bin"
+"$B/bin/test-fpu" --cmp "$out/cases.bin" "$out/ref.bin"; rc=$?
+# The same cases through the binary128 FMA path used on hosts without FMA.
+if ${CC:-cc} -std=gnu17 -O1 -frounding-math -DFPU_NO_HW_FMA -Isrc -Itests/unit \
+     -o "$out/test-fpu-softfma" tests/unit/test_fpu.c src/cpu/fpu.c -lm; then
+  "$out/test-fpu-softfma" --cmp "$out/cases.bin" "$out/ref.bin" "fpu without host FMA" || rc=1
+else
+  echo "not ok - fpu without host FMA builds"; rc=1
+fi
+exit $rc
