@@ -768,6 +768,18 @@ static void unit_csr(struct gen *g)
 		emit(g, "fsrmi x0, %u", rn(g, 5));
 }
 
+/* fences are no-ops for a single hart but must decode and retire */
+static void unit_fence(struct gen *g)
+{
+	static const char *const sets[] = { "iorw", "rw", "r", "w", "io", "i", "o", "ow", "ir" };
+
+	switch (rn(g, 4)) {
+	case 0: emit(g, "fence.i"); break;
+	case 1: emit(g, "fence.tso"); break;
+	default: emit(g, "fence %s, %s", sets[rn(g, 9)], sets[rn(g, 9)]); break;
+	}
+}
+
 /* ---- the block ---- */
 
 typedef void (*unit_fn)(struct gen *g);
@@ -780,7 +792,7 @@ static const struct {
 	{ unit_mem_sp, 8 }, { unit_mem_base, 5 }, { unit_amo, 4 }, { unit_lrsc, 2 },
 	{ unit_branch, 6 }, { unit_compressed, 12 },
 	{ unit_fp_arith, 12 }, { unit_fp_fma, 5 }, { unit_fp_misc, 7 }, { unit_fp_cvt, 9 },
-	{ unit_fp_move, 3 }, { unit_fp_value, 5 }, { unit_csr, 3 },
+	{ unit_fp_move, 3 }, { unit_fp_value, 5 }, { unit_csr, 3 }, { unit_fence, 1 },
 };
 
 static void unit_random(struct gen *g)
