@@ -263,8 +263,13 @@ static inline uint32_t env_get(unsigned rm)
 }
 #endif
 
-/* Keep the compiler from moving arithmetic across env_set/env_get. */
+/* Keep the compiler from moving arithmetic across env_set/env_get: values
+ * pass through an opaque volatile asm (kept in order with the MXCSR ones). */
+#if FPU_X86
+#define FENCE(x) __asm__ volatile("" : "+x"(x))
+#else
 #define FENCE(x) __asm__ volatile("" : "+m"(x))
+#endif
 
 
 /* ---- arithmetic ---- */
@@ -414,6 +419,142 @@ static uint64_t fma_hw_s(float x, float y, float z, unsigned rm, uint32_t *fl)
 #endif
 
 /*
+ * RNE fast paths. The host result is right; what costs is reading MXCSR for
+ * the flags (stmxcsr waits for the FP pipeline and is slower than the
+ * operation). Inside the windows checked here nothing can overflow or be
+ * tiny and the rounding error is exactly computable, so the only flag is
+ * NX = (error != 0). Outside them (and for NaN/inf results) these return
+ * false and the general path runs. Operands are non-NaN.
+ */
+static inline unsigned exp_s(float v)
+{
+	return (unsigned)(u_of_f(v) >> 23) & 0xff;
+}
+
+static inline unsigned exp_d(double v)
+{
+	return (unsigned)(u_of_d(v) >> 52) & 0x7ff;
+}
+
+static bool fast_s(enum arith k, uint64_t a, uint64_t b, uint64_t *res, uint32_t *fl)
+{
+	float x = f_of(a), y = f_of(b), r;
+	bool nx, zero_ok;
+	switch (k) {
+	case AR_ADD:
+	case AR_SUB: {
+		if (k == AR_SUB)
+			y = -y;
+		if (exp_s(x) > 0xfd || exp_s(y) > 0xfd)
+			return false;
+		if (__builtin_fabsf(x) < __builtin_fabsf(y)) {
+			float t = x;
+			x = y;
+			y = t;
+		}
+		r = x + y;
+		nx = y - (r - x) != 0; /* Fast2Sum (|x| >= |y|): exact error */
+		zero_ok = true;   /* zero sums are exact */
+		break;
+	}
+	case AR_MUL: {
+		double d = (double)x * (double)y; /* exact */
+		r = (float)d;
+		nx = (double)r != d;
+		zero_ok = d == 0;
+		break;
+	}
+	case AR_DIV:
+		r = x / y;
+		nx = (double)r * (double)y != (double)x; /* product exact */
+		zero_ok = x == 0 && y != 0;
+		break;
+	case AR_SQRT:
+		r = __builtin_sqrtf(x);
+		nx = (double)r * (double)r != (double)x;
+		zero_ok = x == 0;
+		break;
+	default:
+		return false;
+	}
+	unsigned e = exp_s(r);
+	if (e < 2 || e > 0xfe) {
+		if (!(r == 0 && zero_ok))
+			return false;
+		nx = false;
+	}
+	*res = u_of_f(r);
+	if (nx)
+		*fl |= FFLAG_NX;
+	return true;
+}
+
+#if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
+__attribute__((target("fma")))
+static bool fast_d(enum arith k, uint64_t a, uint64_t b, uint64_t *res, uint32_t *fl)
+{
+	double x = d_of(a), y = d_of(b), r;
+	bool nx, zero_ok;
+	unsigned emin_ok = 2;
+	switch (k) {
+	case AR_ADD:
+	case AR_SUB: {
+		if (k == AR_SUB)
+			y = -y;
+		if (exp_d(x) > 0x7fd || exp_d(y) > 0x7fd)
+			return false;
+		if (__builtin_fabs(x) < __builtin_fabs(y)) {
+			double t = x;
+			x = y;
+			y = t;
+		}
+		r = x + y;
+		nx = y - (r - x) != 0;
+		zero_ok = true;
+		break;
+	}
+	case AR_MUL:
+		r = x * y;
+		nx = __builtin_fma(x, y, -r) != 0; /* exact unless the product is tiny */
+		zero_ok = x == 0 || y == 0;
+		emin_ok = 0x40;
+		break;
+	case AR_DIV:
+		if (exp_d(x) < 0x80)
+			return false;
+		r = x / y;
+		nx = __builtin_fma(-r, y, x) != 0; /* exact remainder */
+		zero_ok = false;
+		emin_ok = 0x40;
+		break;
+	case AR_SQRT:
+		if (x == 0) {
+			*res = a;
+			return true;
+		}
+		if (exp_d(x) < 0x80)
+			return false;
+		r = __builtin_sqrt(x);
+		nx = __builtin_fma(-r, r, x) != 0;
+		zero_ok = false;
+		break;
+	default:
+		return false;
+	}
+	unsigned e = exp_d(r);
+	if (e < emin_ok || e > 0x7fe) {
+		if (!(r == 0 && zero_ok))
+			return false;
+		nx = false;
+	}
+	*res = u_of_d(r);
+	if (nx)
+		*fl |= FFLAG_NX;
+	return true;
+}
+#endif
+
+/*
  * a, b, c: unboxed operands of format f. neg_p / neg_c negate the product /
  * addend for the FMA family.
  */
@@ -433,6 +574,15 @@ static uint64_t arith(const struct fmt *f, enum arith k, uint64_t a, uint64_t b,
 	/* sqrt is never exactly halfway, so RMM equals RNE there. */
 	if (k == AR_SQRT && rm == RM_RMM)
 		rm = RM_RNE;
+	if (rm == RM_RNE && k != AR_FMA) {
+		uint64_t r;
+		if (f == &FMT_S && fast_s(k, a, b, &r, fl))
+			return r;
+#if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
+		if (f == &FMT_D && host_has_fma() && fast_d(k, a, b, &r, fl))
+			return r;
+#endif
+	}
 	bool soft = rm == RM_RMM;
 #if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
 	if (k == AR_FMA && !soft) {

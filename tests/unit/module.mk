@@ -1,7 +1,7 @@
 # FPU unit tests (owner: fpu helper).
 # fpu.c manipulates the host FP environment: stop the compiler from assuming
 # round-to-nearest or moving FP operations across rounding-mode changes.
-$(B)/obj/src/cpu/fpu.o: CFLAGS += -frounding-math
+$(B)/obj/src/cpu/fpu.o: CFLAGS += -frounding-math -ffp-contract=off
 
 UNIT_TESTS += test-fpu
 test-fpu_SRCS := tests/unit/test_fpu.c

@@ -176,6 +176,15 @@ static void gen_case(struct rng *r, unsigned op, unsigned rm, struct fref_in *c)
 		return;
 	}
 	uint64_t a = g_random(g, r);
+	if (op == FOP_CVT_S_D && rng_below(r, 2)) {
+		/* doubles around single's subnormal and overflow boundaries, often
+		 * with the bits below single precision forming a tie */
+		int e = rng_below(r, 2) ? -155 + (int)rng_below(r, 35) : 120 + (int)rng_below(r, 10);
+		uint64_t m = rng_next(r);
+		if (rng_below(r, 2))
+			m = (m & ~((1ull << 30) - 1)) | (1ull << rng_below(r, 30));
+		a = g_make(g, rng_next(r) & 1, (uint64_t)(1023 + e), m);
+	}
 	uint64_t b = rng_below(r, 3) ? g_related(g, r, a) : g_random(g, r);
 	uint64_t cc = rng_below(r, 2) ? g_random(g, r) : g_related(g, r, a);
 	bool fma = (op >= FOP_MADD_S && op <= FOP_NMADD_S) || (op >= FOP_MADD_D && op <= FOP_NMADD_D);
