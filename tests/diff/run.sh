@@ -9,10 +9,11 @@
 # (or memory hash) where QEMU and Domus disagree after it.
 #
 # usage: tests/diff/run.sh [--seed S]... [--count N] [--keep DIR]
-#                          [--target domus|spike] [--quiet]
+#                          [--target domus|spike] [--full]
 #   --seed S      run seed S (repeatable) instead of the fixed list
 #   --count N     random units per program (default 16000)
 #   --keep DIR    keep generated sources, ELFs and outputs in DIR
+#   --full        every dump prints all registers, not a hash of them
 #   --target T    what runs the bare ELF: domus (default: $B/bin/domus-run)
 #                 or spike (qemu-system-riscv64 -M spike: validates the tester)
 # Environment: B (build dir, default build).
@@ -29,15 +30,15 @@ seeds=()
 count=16000
 keep=""
 target=domus
-quiet=0
+full=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seed) seeds+=("$2"); shift 2 ;;
 	--count) count=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
 	--target) target=$2; shift 2 ;;
-	--quiet) quiet=1; shift ;;
-	*) echo "usage: $0 [--seed S]... [--count N] [--keep DIR] [--target domus|spike]" >&2; exit 2 ;;
+	--full) full=(--full-from 0); shift ;;
+	*) echo "usage: $0 [--seed S]... [--count N] [--keep DIR] [--target domus|spike] [--full]" >&2; exit 2 ;;
 	esac
 done
 [ ${#seeds[@]} -gt 0 ] || seeds=("${SEEDS_DEFAULT[@]}")
@@ -107,8 +108,10 @@ same() {
 # differing line), or -1
 lastsame() {
 	awk 'NR == FNR { q[FNR] = $0; nq = FNR; next }
-	     { if (FNR > nq || $0 != q[FNR]) exit; if ($0 ~ /^@[0-9]/) { id = substr($1, 2) } }
-	     END { print (id == "" ? -1 : id) }' "$1/q.out" "$1/d.out"
+	     { if (FNR > nq || $0 != q[FNR]) exit }
+	     /^@/ { if (pend != "") good = pend; pend = "" }
+	     /^@[0-9]/ { if (NF == 2) good = substr($1, 2); else pend = substr($1, 2) }
+	     END { print (good == "" ? -1 : good) }' "$1/q.out" "$1/d.out"
 }
 
 # firstdiff DIR: the first differing line of both outputs, "QEMU | target"
@@ -192,7 +195,7 @@ total_units=0
 for s in "${seeds[@]}"; do
 	dir=$work/seed-$s
 	mkdir -p "$dir"
-	if ! "$gen" --seed "$s" --count "$count" -o "$dir/block.s" || ! build "$dir"; then
+	if ! "$gen" --seed "$s" --count "$count" ${full[@]+"${full[@]}"} -o "$dir/block.s" || ! build "$dir"; then
 		echo "not ok - diff seed=$s # cannot generate/build the program"
 		fails=$((fails + 1))
 		continue
