@@ -85,6 +85,8 @@ static uint64_t g_random(const struct gfmt *g, struct rng *r)
 	case 2: case 3:
 		return rng_next(r);                                 /* any bits */
 	case 4: case 5: case 6:                                      /* near 1 */
+		if (rng_below(r, 3) == 0)
+			m = ~0ull << rng_below(r, 4);               /* 1 - ulp and friends */
 		return g_make(g, s, bias - 3 + rng_below(r, 7), m);
 	case 7:                                                      /* subnormal */
 		return g_make(g, s, 0, m >> rng_below(r, (unsigned)g->mbits));
@@ -107,7 +109,7 @@ static uint64_t g_related(const struct gfmt *g, struct rng *r, uint64_t a)
 	uint64_t sm = 1ull << (g->ebits + g->mbits);
 	uint64_t emask = ((1ull << g->ebits) - 1) << g->mbits;
 	uint64_t e = (a & emask) >> g->mbits;
-	switch (rng_below(r, 5)) {
+	switch (rng_below(r, 8)) {
 	case 0: return a ^ sm;                                      /* -a: exact zero */
 	case 1: return (a ^ (rng_next(r) & 0xff)) ^ (rng_next(r) & sm); /* near +-a */
 	case 2: {                                                   /* shifted exponent */
@@ -118,6 +120,16 @@ static uint64_t g_related(const struct gfmt *g, struct rng *r, uint64_t a)
 		return (a & ~emask) ^ ((uint64_t)ne << g->mbits) ^ (rng_next(r) & (sm | 3));
 	}
 	case 3: return g_make(g, rng_next(r) & 1, e, rng_next(r) << (g->mbits - rng_below(r, 4)));
+	case 4: case 5: {
+		/* a * b or a / b lands right at the smallest normal */
+		int64_t bias = (1 << (g->ebits - 1)) - 1;
+		int64_t be = rng_below(r, 2) ? 1 - (int64_t)e + bias : (int64_t)e - 1 + bias;
+		be += (int64_t)rng_below(r, 3) - 1;
+		if (be < 1 || be >= 2 * bias)
+			return g_random(g, r);
+		return g_make(g, rng_next(r) & 1, (uint64_t)be,
+			      rng_below(r, 2) ? 0 : rng_next(r) >> (64 - rng_below(r, 3)));
+	}
 	default: return g_random(g, r);
 	}
 }
