@@ -4,3 +4,4 @@ PROGRAMS += domus-diffgen
 domus-diffgen_SRCS := tests/diff/gen.c
 domus-diffgen_LIBS :=
 CHECKS += tests/diff/run.sh
+SAN_CHECKS += tests/diff/san.sh
