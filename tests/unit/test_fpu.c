@@ -127,8 +127,8 @@ static uint64_t g_related(const struct gfmt *g, struct rng *r, uint64_t a)
 		be += (int64_t)rng_below(r, 3) - 1;
 		if (be < 1 || be >= 2 * bias)
 			return g_random(g, r);
-		return g_make(g, rng_next(r) & 1, (uint64_t)be,
-			      rng_below(r, 2) ? 0 : rng_next(r) >> (64 - rng_below(r, 3)));
+		unsigned low = rng_below(r, 3); /* 0..2 low mantissa bits */
+		return g_make(g, rng_next(r) & 1, (uint64_t)be, low ? rng_next(r) >> (64 - low) : 0);
 	}
 	default: return g_random(g, r);
 	}
