@@ -373,6 +373,28 @@ static void unit_int_rr(struct gen *g)
 	emit(g, "%s x%u, x%u, x%u", PICK(g, int_rr_ops), rd_int(g), rs_int(g), rs_int(g));
 }
 
+/* Division/multiplication edge operands: both inputs set just before. */
+static void unit_int_edge(struct gen *g)
+{
+	static const char *const ops[] = {
+		"div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw",
+		"mulh", "mulhsu", "mulhu", "mulw",
+	};
+	static const uint64_t a[] = {
+		0x8000000000000000ULL, 0xffffffff80000000ULL, 0x80000000ULL, ~0ULL, 1, 0,
+		0x7fffffffffffffffULL, 0x7fffffffULL, 0xffffffffULL,
+	};
+	static const uint64_t b[] = { ~0ULL, 0, 1, 0xffffffffULL, 0xffffffff00000000ULL, 0x100000000ULL, 2 };
+	unsigned r1 = rd_int_nz(g), r2;
+
+	do
+		r2 = rd_int_nz(g);
+	while (r2 == r1);
+	emit(g, "li x%u, 0x%" PRIx64, r1, chance(g, 70) ? a[rn(g, 9)] : int_value(g));
+	emit(g, "li x%u, 0x%" PRIx64, r2, chance(g, 70) ? b[rn(g, 7)] : int_value(g));
+	emit(g, "%s x%u, x%u, x%u", ops[rn(g, 12)], rd_int(g), r1, r2);
+}
+
 static void unit_int_imm(struct gen *g)
 {
 	static const char *const ops[] = { "addi", "slti", "sltiu", "xori", "ori", "andi", "addiw" };
@@ -665,6 +687,34 @@ static void unit_fp_arith(struct gen *g)
 		emit(g, "%s.%c f%u, f%u, f%u, %s", ops[k], f, freg(g), freg(g), freg(g), rm_names[rm]);
 }
 
+/* p = a*b rounded, then fmsub a*b - p: the product's rounding error,
+ * exact only if the FMA does not round twice; also x-x, x/x. */
+static void unit_fp_exact(struct gen *g)
+{
+	char f = fmt_pick(g);
+	unsigned a = freg(g), b = freg(g), p;
+
+	switch (rn(g, 3)) {
+	case 0:
+		do
+			p = freg(g);
+		while (p == a || p == b);
+		emit(g, "fmul.%c f%u, f%u, f%u, %s", f, p, a, b, rm_names[rm_pick(g)]);
+		emit(g, "%s.%c f%u, f%u, f%u, f%u, %s", chance(g, 50) ? "fmsub" : "fnmadd", f,
+		     freg(g), a, b, p, rm_names[rm_pick(g)]);
+		break;
+	case 1:
+		emit(g, "%s.%c f%u, f%u, f%u, %s", chance(g, 50) ? "fsub" : "fdiv", f, freg(g), a, a,
+		     rm_names[rm_pick(g)]);
+		break;
+	default:
+		/* x + (-x) via sign injection: the sign of an exact zero sum */
+		emit(g, "fsgnjn.%c f%u, f%u, f%u", f, b, a, a);
+		emit(g, "fadd.%c f%u, f%u, f%u, %s", f, freg(g), a, b, rm_names[rm_pick(g)]);
+		break;
+	}
+}
+
 static void unit_fp_fma(struct gen *g)
 {
 	static const char *const ops[] = { "fmadd", "fmsub", "fnmsub", "fnmadd" };
@@ -788,10 +838,10 @@ static const struct {
 	unit_fn fn;
 	unsigned weight;
 } unit_table[] = {
-	{ unit_int_rr, 20 }, { unit_int_imm, 14 }, { unit_upper, 2 }, { unit_li, 4 },
+	{ unit_int_rr, 20 }, { unit_int_edge, 2 }, { unit_int_imm, 14 }, { unit_upper, 2 }, { unit_li, 4 },
 	{ unit_mem_sp, 8 }, { unit_mem_base, 5 }, { unit_amo, 4 }, { unit_lrsc, 2 },
 	{ unit_branch, 6 }, { unit_compressed, 12 },
-	{ unit_fp_arith, 12 }, { unit_fp_fma, 5 }, { unit_fp_misc, 7 }, { unit_fp_cvt, 9 },
+	{ unit_fp_arith, 12 }, { unit_fp_fma, 5 }, { unit_fp_exact, 3 }, { unit_fp_misc, 7 }, { unit_fp_cvt, 9 },
 	{ unit_fp_move, 3 }, { unit_fp_value, 5 }, { unit_csr, 3 }, { unit_fence, 1 },
 };
 
