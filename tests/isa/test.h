@@ -181,6 +181,15 @@
 	ecall
 	.endm
 
+	/* Execute the 32-bit word w expecting illegal instruction, tval = w. */
+	.macro ILLW w
+	ARM
+	.word \w
+	CHECK_TRAP CAUSE_ILLEGAL
+	CHECK_TVAL \w
+	.endm
+#define CSRI(csr, rs1, f3, rd) (((csr) << 20) | ((rs1) << 15) | ((f3) << 12) | ((rd) << 7) | 0x73)
+
 	.macro PASS
 	j pass
 	.endm
@@ -248,6 +257,11 @@ _start:
 	la t0, m_trap
 	csrw mtvec, t0
 	la sp, stack_top
+	/* PMP entry 0 = everything RWX, so S/U may run; the PMP test redoes it. */
+	li t0, -1
+	csrw pmpaddr0, t0
+	li t0, 0x1f
+	csrw pmpcfg0, t0
 	/* FP on (Initial) so programs may use it unless they test FS. */
 	li t0, (1 << 13)
 	csrs mstatus, t0
