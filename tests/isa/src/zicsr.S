@@ -97,5 +97,5 @@ test_main:
 	CHECK_NOTRAP
 	srli a0, a0, 11
 	andi a0, a0, 3
-	CHECK a0, PRV_M		/* MPP was set to M by the return */
+	CHECK a0, PRV_U		/* xRET sets MPP to the least-privileged mode */
 	PASS
