@@ -1,0 +1,75 @@
+/*
+ * Constructors for the virtio device models. Each returns 0 and a new
+ * struct virtio_dev in *out (hand it to virtio_mmio_create(), which then
+ * owns it), or -errno. Backends passed in are owned by the device from
+ * then on (also on failure).
+ */
+#ifndef DOMUS_VIRTIO_VIRTIO_DEVS_H
+#define DOMUS_VIRTIO_VIRTIO_DEVS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct virtio_dev;
+struct blk_backend;
+struct net_backend;
+
+/* ---- block (virtio_blk.c) ---- */
+#define VIRTIO_BLK_F_SIZE_MAX 1
+#define VIRTIO_BLK_F_SEG_MAX 2
+#define VIRTIO_BLK_F_RO 5
+#define VIRTIO_BLK_F_BLK_SIZE 6
+#define VIRTIO_BLK_F_FLUSH 9
+#define VIRTIO_BLK_F_DISCARD 13
+#define VIRTIO_BLK_F_WRITE_ZEROES 14
+#define VIRTIO_BLK_T_IN 0
+#define VIRTIO_BLK_T_OUT 1
+#define VIRTIO_BLK_T_FLUSH 4
+#define VIRTIO_BLK_T_GET_ID 8
+#define VIRTIO_BLK_T_DISCARD 11
+#define VIRTIO_BLK_T_WRITE_ZEROES 13
+#define VIRTIO_BLK_S_OK 0
+#define VIRTIO_BLK_S_IOERR 1
+#define VIRTIO_BLK_S_UNSUPP 2
+#define VIRTIO_BLK_SIZE_MAX (1u << 20)	/* bytes per segment */
+#define VIRTIO_BLK_MAX_DISCARD_SEG 32
+int virtio_blk_create(struct blk_backend *be, struct virtio_dev **out);
+
+/* ---- net (virtio_net.c): queue 0 receive, 1 transmit ---- */
+#define VIRTIO_NET_F_MTU 3
+#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_STATUS 16
+#define VIRTIO_NET_S_LINK_UP 1
+#define VIRTIO_NET_HDR_LEN 12		/* struct virtio_net_hdr with num_buffers */
+#define VIRTIO_NET_MTU 1500
+int virtio_net_create(const uint8_t mac[6], struct net_backend *be, struct virtio_dev **out);
+/* Link status as seen by the guest (config change interrupt). */
+void virtio_net_set_link(struct virtio_dev *d, int up);
+
+/* ---- rng (virtio_rng.c) ---- */
+int virtio_rng_create(struct virtio_dev **out);
+
+/* ---- balloon (virtio_balloon.c): queue 0 inflate, 1 deflate ---- */
+#define VIRTIO_BALLOON_F_MUST_TELL_HOST 0
+#define VIRTIO_BALLOON_F_DEFLATE_ON_OOM 2
+int virtio_balloon_create(struct virtio_dev **out);
+/* Toolstack: ask the guest to hold `pages` 4 KiB pages in the balloon. */
+void virtio_balloon_set_target(struct virtio_dev *d, uint32_t pages);
+/* Pages the driver reports as in the balloon (config "actual"). */
+uint32_t virtio_balloon_actual(struct virtio_dev *d);
+/* Pages inflated and returned to the host so far, minus deflated ones. */
+uint64_t virtio_balloon_held(struct virtio_dev *d);
+
+/* ---- console (virtio_console.c): one port; queue 0 receive, 1 transmit ---- */
+struct virtio_console_io {
+	/* Guest output; called from the notifying vCPU thread, no lock held. */
+	void (*output)(void *opaque, const uint8_t *buf, size_t len);
+	/* The guest posted receive buffers (input may resume). Optional. */
+	void (*rx_ready)(void *opaque);
+	void *opaque;
+};
+int virtio_console_create(const struct virtio_console_io *io, struct virtio_dev **out);
+/* Host input for the guest: bytes accepted (0 if no buffer is posted). */
+size_t virtio_console_input(struct virtio_dev *d, const uint8_t *buf, size_t len);
+
+#endif
