@@ -130,6 +130,17 @@ static inline uint64_t u_of_f(float f)
 	return w;
 }
 
+/* Biased exponent fields. */
+static inline unsigned exp_s(float v)
+{
+	return (unsigned)(u_of_f(v) >> 23) & 0xff;
+}
+
+static inline unsigned exp_d(double v)
+{
+	return (unsigned)(u_of_d(v) >> 52) & 0x7ff;
+}
+
 /* Value of an operand widened exactly to double (operands are unboxed). */
 static inline double widen(const struct fmt *f, uint64_t u)
 {
@@ -389,6 +400,52 @@ static bool host_has_fma(void)
 	return __builtin_cpu_supports("fma");
 }
 
+/*
+ * FMA in RNE without reading MXCSR (loading it is cheap, storing it is
+ * not): the result is inexact iff the RDN and RUP results differ. Valid
+ * while an inexact result is finite and at least twice the smallest normal,
+ * so that neither OF nor UF is possible; otherwise the general path runs.
+ * Relies on the host rounding mode being RN on entry (see top of file).
+ */
+#define FMA_FAST(T, FMA, EXP, EMAX, BITS)                                       \
+	T r, lo, hi;                                                            \
+	FENCE(x);                                                               \
+	FENCE(y);                                                               \
+	FENCE(z);                                                               \
+	r = FMA(x, y, z);                                                       \
+	FENCE(r);                                                               \
+	env_set(RM_RDN);                                                        \
+	FENCE(x);                                                               \
+	lo = FMA(x, y, z);                                                      \
+	FENCE(lo);                                                              \
+	env_set(RM_RUP);                                                        \
+	FENCE(x);                                                               \
+	hi = FMA(x, y, z);                                                      \
+	FENCE(hi);                                                              \
+	env_set(RM_RNE);                                                        \
+	unsigned e = EXP(r);                                                    \
+	if (e > EMAX)                                                           \
+		return false; /* inf or NaN */                                  \
+	if (lo != hi) {                                                         \
+		if (e < 2)                                                      \
+			return false;                                           \
+		*fl |= FFLAG_NX;                                                \
+	}                                                                       \
+	*res = BITS(r);                                                         \
+	return true
+
+__attribute__((target("fma")))
+static bool fma_fast_d(double x, double y, double z, uint64_t *res, uint32_t *fl)
+{
+	FMA_FAST(double, __builtin_fma, exp_d, 0x7feu, u_of_d);
+}
+
+__attribute__((target("fma")))
+static bool fma_fast_s(float x, float y, float z, uint64_t *res, uint32_t *fl)
+{
+	FMA_FAST(float, __builtin_fmaf, exp_s, 0xfeu, u_of_f);
+}
+
 __attribute__((target("fma")))
 static uint64_t fma_hw_d(double x, double y, double z, unsigned rm, uint32_t *fl)
 {
@@ -426,16 +483,6 @@ static uint64_t fma_hw_s(float x, float y, float z, unsigned rm, uint32_t *fl)
  * NX = (error != 0). Outside them (and for NaN/inf results) these return
  * false and the general path runs. Operands are non-NaN.
  */
-static inline unsigned exp_s(float v)
-{
-	return (unsigned)(u_of_f(v) >> 23) & 0xff;
-}
-
-static inline unsigned exp_d(double v)
-{
-	return (unsigned)(u_of_d(v) >> 52) & 0x7ff;
-}
-
 static bool fast_s(enum arith k, uint64_t a, uint64_t b, uint64_t *res, uint32_t *fl)
 {
 	float x = f_of(a), y = f_of(b), r;
@@ -585,18 +632,20 @@ static uint64_t arith(const struct fmt *f, enum arith k, uint64_t a, uint64_t b,
 	}
 	bool soft = rm == RM_RMM;
 #if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
-	if (k == AR_FMA && !soft) {
-		if (!host_has_fma())
-			soft = true;
-		else if (f == &FMT_D)
+	if (k == AR_FMA && !soft && host_has_fma()) {
+		uint64_t r;
+		if (f == &FMT_D) {
+			if (rm == RM_RNE && fma_fast_d(d_of(a), d_of(b), d_of(c), &r, fl))
+				return r;
 			return fma_hw_d(d_of(a), d_of(b), d_of(c), rm, fl);
-		else
-			return fma_hw_s(f_of(a), f_of(b), f_of(c), rm, fl);
+		}
+		if (rm == RM_RNE && fma_fast_s(f_of(a), f_of(b), f_of(c), &r, fl))
+			return r;
+		return fma_hw_s(f_of(a), f_of(b), f_of(c), rm, fl);
 	}
-#else
+#endif
 	if (k == AR_FMA)
 		soft = true;
-#endif
 	if (soft)
 		return arith_soft(f, k, widen(f, a), widen(f, b), widen(f, c), rm, fl);
 	if (f == &FMT_D)
