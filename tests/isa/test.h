@@ -175,10 +175,11 @@
 7:
 	.endm
 
-	/* From S or U: back to M at the next instruction (clobbers a7). */
+	/* From S or U: back to M at the next instruction (a7 ends 0). */
 	.macro TO_M
 	li a7, TO_M_MAGIC
 	ecall
+	li a7, 0
 	.endm
 
 	/* Execute the 32-bit word w expecting illegal instruction, tval = w. */

@@ -1,6 +1,7 @@
-/* RV64A alignment: misaligned AMOs and SC raise store/AMO address-misaligned
+/* RV64A faults: misaligned AMOs and SC raise store/AMO address-misaligned
  * (6), misaligned LR raises load address-misaligned (4), tval = the address;
- * memory unchanged, rd not written. */
+ * memory unchanged, rd not written. AMO/SC to an unmapped address raise
+ * store/AMO access fault (7), LR a load access fault (5). */
 #include "test.h"
 test_main:
 	la s0, cell
@@ -68,6 +69,20 @@ test_main:
 	amoadd.w a2, a1, (s1)
 	CHECK_NOTRAP
 	CHECK a2, 0x11223344
+	TEST 9	/* access faults */
+	li s1, UNMAPPED_PA
+	ARM
+	amoor.w a2, a1, (s1)
+	CHECK_TRAP CAUSE_STORE_ACCESS
+	CHECK_TVAL UNMAPPED_PA
+	ARM
+	amoswap.d a2, a1, (s1)
+	CHECK_TRAP CAUSE_STORE_ACCESS
+	ARM
+	lr.d a2, (s1)
+	CHECK_TRAP CAUSE_LOAD_ACCESS
+	CHECK_TVAL UNMAPPED_PA
+	CHECK a2, 0x77
 	PASS
 	.data
 	.balign 64
