@@ -20,5 +20,6 @@
 #define DIFF_SAVE_COUNT	528	/* dumps done so far */
 #define DIFF_SAVE_FULL	536	/* dumps with id >= this print the full state */
 #define DIFF_SAVE_ID	544	/* id of the current dump (word after the call) */
+#define DIFF_SAVE_STOP	552	/* a dump with id > this ends the program */
 
 #endif

@@ -6,12 +6,13 @@
  *   @N H         dump N (N = random units executed before it in program
  *                order): H = hash of x1..x31, f0..f31, fcsr and the
  *                scratch buffer (compact mode, the default)
- *   @N           followed by x1..x31/f0..f31/fcsr/mem lines (full mode,
- *                for dumps with N >= the generator's --full-from)
+ *   @N           followed by x1..x31/f0..f31/fcsr/mem/mOFF lines (full
+ *                mode, for dumps with N >= the generator's --full-from;
+ *                a full dump with N > --stop-after ends the program)
  *   xI V / fI V  register I, 16 hex digits
  *   fcsr V       fcsr, 2 hex digits
  *   mem V        hash of the scratch buffer
- *   mOFF B...    32 bytes of scratch from OFF (final dump only)
+ *   mOFF B...    32 bytes of scratch from OFF (full and final dumps)
  *   TRAP ...     an unexpected trap (bare build only)
  *   END          the program ran to completion
  * The stubs provide diff_write(buf, len) and diff_exit(code).
@@ -111,6 +112,18 @@ static void print_full(struct line *l, const uint64_t *save)
 	line_end(l);
 }
 
+static void print_mem(struct line *l)
+{
+	for (unsigned off = 0; off < DIFF_SCRATCH; off += 32) {
+		line_ch(l, 'm');
+		line_hex(l, off, 3);
+		line_ch(l, ' ');
+		for (unsigned i = 0; i < 32; i++)
+			line_hex(l, diff_scratch[off + i], 2);
+		line_end(l);
+	}
+}
+
 void diff_report(uint64_t *save)
 {
 	struct line l;
@@ -124,6 +137,12 @@ void diff_report(uint64_t *save)
 	if (n >= save[DIFF_SAVE_FULL / 8]) {
 		line_end(&l);
 		print_full(&l, save);
+		print_mem(&l);
+		if (n > save[DIFF_SAVE_STOP / 8]) {
+			line_str(&l, "END");
+			line_end(&l);
+			diff_exit(0);
+		}
 		return;
 	}
 	uint64_t h = mem_hash();
@@ -146,14 +165,7 @@ void diff_final(uint64_t *save)
 	line_str(&l, "@final");
 	line_end(&l);
 	print_full(&l, save);
-	for (unsigned off = 0; off < DIFF_SCRATCH; off += 32) {
-		line_ch(&l, 'm');
-		line_hex(&l, off, 3);
-		line_ch(&l, ' ');
-		for (unsigned i = 0; i < 32; i++)
-			line_hex(&l, diff_scratch[off + i], 2);
-		line_end(&l);
-	}
+	print_mem(&l);
 	line_str(&l, "END");
 	line_end(&l);
 	diff_exit(0);

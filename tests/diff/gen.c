@@ -872,13 +872,13 @@ static void emit_dump(struct gen *g, unsigned id)
 	emit(g, "ld x1, %d(x2)", -DIFF_SAVE + DIFF_SAVE_X + 8);
 }
 
-static void emit_data(struct gen *g, uint64_t full_from)
+static void emit_data(struct gen *g, uint64_t full_from, uint64_t stop_after)
 {
 	fprintf(g->out, "\t.section .diffdata, \"aw\", @progbits\n\t.balign 64\n");
 	fprintf(g->out, "\t.globl diff_save\ndiff_save:\n");
 	fprintf(g->out, "\t.space %d\n", DIFF_SAVE_FULL);
-	fprintf(g->out, "\t.dword 0x%" PRIx64 "\n", full_from);
-	fprintf(g->out, "\t.space %d\n", DIFF_SAVE - DIFF_SAVE_FULL - 8);
+	fprintf(g->out, "\t.dword 0x%" PRIx64 ", 0, 0x%" PRIx64 "\n", full_from, stop_after);
+	fprintf(g->out, "\t.space %d\n", DIFF_SAVE - DIFF_SAVE_STOP - 8);
 	fprintf(g->out, "\t.globl diff_scratch\ndiff_scratch:\n");
 	for (unsigned i = 0; i < DIFF_SCRATCH / 8; i++)
 		fprintf(g->out, "\t.dword 0x%016" PRIx64 "\n", chance(g, 30) ? int_value(g) : rnd(g));
@@ -905,13 +905,13 @@ static void emit_prologue(struct gen *g)
 	emit(g, "ld x1, 8(x1)");
 }
 
-static int gen_run(struct gen *g, uint64_t seed, uint64_t full_from)
+static int gen_run(struct gen *g, uint64_t seed, uint64_t full_from, uint64_t stop_after)
 {
 	fprintf(g->out, "# domus-diffgen seed=%" PRIu64 " count=%u every=%u%s%s\n",
 		seed, g->count, g->every, g->trace ? " trace" : "",
 		g->misaligned ? "" : " no-misaligned");
 	fprintf(g->out, "\t.option norvc\n\t.option norelax\n");
-	emit_data(g, full_from);
+	emit_data(g, full_from, stop_after);
 	emit_prologue(g);
 	g->seg_left = 0;
 	for (g->units = 0; g->units < g->count;) {
@@ -936,14 +936,15 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: domus-diffgen [--seed S] [--count N] [--every K] [--trace]\n"
-		"                     [--full-from ID] [--no-misaligned] [-o FILE]\n"
+		"                     [--full-from ID] [--stop-after ID] [--no-misaligned]\n"
+		"                     [-o FILE]\n"
 		"Writes a random RV64GC test block (assembly) for tests/diff.\n");
 }
 
 int main(int argc, char **argv)
 {
 	struct gen g = { .count = 10000, .every = 50, .misaligned = true, .out = stdout };
-	uint64_t seed = 1, full_from = UINT64_MAX;
+	uint64_t seed = 1, full_from = UINT64_MAX, stop_after = UINT64_MAX;
 	const char *outpath = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -965,6 +966,9 @@ int main(int argc, char **argv)
 		} else if (v && !strcmp(a, "--full-from")) {
 			full_from = strtoull(v, NULL, 0);
 			i++;
+		} else if (v && !strcmp(a, "--stop-after")) {
+			stop_after = strtoull(v, NULL, 0);
+			i++;
 		} else if (v && !strcmp(a, "-o")) {
 			outpath = v;
 			i++;
@@ -985,7 +989,7 @@ int main(int argc, char **argv)
 		}
 	}
 	g.rng = seed * 0x2545f4914f6cdd1dULL + 0x1234567;
-	int rc = gen_run(&g, seed, full_from);
+	int rc = gen_run(&g, seed, full_from, stop_after);
 	if (outpath && fclose(g.out) != 0)
 		rc = -EIO;
 	if (rc < 0) {

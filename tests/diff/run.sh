@@ -95,8 +95,10 @@ run() {
 			>"$1/d.out" 2>"$1/d.err" </dev/null
 	fi
 	echo $? >"$1/d.rc"
-	# QEMU spike's console may add carriage returns
-	sed -i 's/\r$//' "$1/d.out"
+	# keep only the tester's own lines: QEMU spike's console may add
+	# carriage returns, and the runner may print messages of its own
+	mv "$1/d.out" "$1/d.raw"
+	sed 's/\r$//' "$1/d.raw" | grep -a -E '^(@|[xf][0-9]+ |fcsr |mem |m[0-9a-f]{3} |TRAP |END$)' >"$1/d.out"
 }
 
 # same DIR: both ran to END with identical output
@@ -148,6 +150,32 @@ context() {
 		END { for (i = (n > 10 ? n - 10 : 0); i < n; i++) print buf[i % 10] }' "$1/block.s"
 }
 
+# memrows DIR FILE ID: the "mOFF bytes" lines of full dump ID in FILE
+memrows() {
+	awk -v id="@$3" '$0 == id { on = 1; next } on && /^@/ { exit } on && /^m[0-9a-f]+ / { print }' "$1/$2"
+}
+
+# meminputs UNITFILE STATEFILE MEMFILE: the 16 scratch bytes around each
+# memory operand of the unit (address = base register value + offset; an
+# "addi xB, x2, N" in the unit sets xB first)
+meminputs() {
+	awk 'function h2n(s,   i, n) { n = 0; s = tolower(s)
+		for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return n }
+	FILENAME == ARGV[1] { if ($1 ~ /^x[0-9]+$/) val[$1] = h2n($2); next }
+	FILENAME == ARGV[2] { row[h2n(substr($1, 2))] = $2; next }
+	{ line = $0
+	  if (match(line, /addi x[0-9]+, x2, -?[0-9]+/)) {
+		split(substr(line, RSTART, RLENGTH), p, /[ ,]+/); val[p[2]] = val["x2"] + p[4]; next }
+	  if (!match(line, /-?[0-9]*\(x[0-9]+\)/)) next
+	  op = substr(line, RSTART, RLENGTH); split(op, p, /[()]/)
+	  addr = val[p[2]] + (p[1] == "" ? 0 : p[1]); off = addr - val["x2"]
+	  if (off < 0 || off >= 2048) next
+	  base = off - off % 16; r = base - base % 32
+	  printf "mem[sp+0x%03x..+16] %s  (operand %s)\n", base, substr(row[r], 2 * (base - r) + 1, 32), op }' \
+		"$2" "$3" "$1"
+}
+
 # diagnose SEED DIR: shrink a mismatch to one unit and print it
 diagnose() {
 	local s=$1 dir=$2 t=$2/trace f=$2/full
@@ -157,7 +185,7 @@ diagnose() {
 	echo "# last agreeing dump: @$last; the 10 instructions before the first differing dump:"
 	local nextid; nextid=$(awk -v l="$last" '/^# dump / { if ($3 + 0 > l + 0) { print $3; exit } }' "$dir/block.s")
 	[ -n "$nextid" ] && context "$dir" "$nextid" | sed 's/^/#  /'
-	# shrink: a dump after every unit
+	# shrink: a dump after every unit finds the first unit that differs
 	mkdir -p "$t" "$f"
 	"$gen" --seed "$s" --count "$count" --trace -o "$t/block.s" && build "$t" && run "$t" || return
 	if same "$t"; then
@@ -166,28 +194,34 @@ diagnose() {
 	fi
 	local j k
 	j=$(lastsame "$t")
-	k=$(awk -v l="$j" '/^# dump / { if ($3 + 0 > l + 0) { print $3; exit } }' "$t/block.s")
+	k=$(awk 'NR == FNR { d[FNR] = $0; nd = FNR; next }
+		 FNR > nd || $0 != d[FNR] { if ($1 ~ /^@[0-9]/) print substr($1, 2); exit }' "$t/d.out" "$t/q.out")
 	[ "$j" = -1 ] && j=0
 	[ -n "$k" ] || k=$count
-	"$gen" --seed "$s" --count "$count" --trace --full-from "$j" -o "$f/block.s" && build "$f" && run "$f" || return
+	"$gen" --seed "$s" --count "$count" --trace --full-from "$j" --stop-after "$k" -o "$f/block.s" &&
+		build "$f" && run "$f" || return
 	echo "# shrunk: state agrees after unit $j, differs after unit $k; the unit(s):"
-	units "$f" "$j" "$k" | sed 's/^/#  /'
-	local regs; regs=$(units "$f" "$j" "$k" | grep -o -E '\b[xf][0-9]+\b' | sort -u)
+	units "$f" "$j" "$k" >"$f/unit"
+	sed 's/^/#  /' "$f/unit"
+	local regs; regs=$(grep -o -E '\b[xf][0-9]+\b' "$f/unit" | sort -u)
 	echo "# inputs (state before, same on both):"
 	state "$f" q.out "$j" >"$f/before"
+	memrows "$f" q.out "$j" >"$f/before.mem"
 	for r in $regs; do grep -E "^$r " "$f/before"; done | sed 's/^/#    /'
 	grep -E '^fcsr ' "$f/before" | sed 's/^/#    /'
+	meminputs "$f/unit" "$f/before" "$f/before.mem" | sed 's/^/#    /'
 	echo "# after: register  qemu  target"
 	state "$f" q.out "$k" >"$f/q.after"
 	state "$f" d.out "$k" >"$f/d.after"
 	if [ ! -s "$f/d.after" ]; then
 		echo "#    target printed no dump @$k; its output ends with:"
-		tail -n 3 "$f/d.out" | sed 's/^/#      /'
+		tail -n 3 "$f/d.raw" | sed 's/^/#      /'
 		tail -n 3 "$f/d.err" | sed 's/^/#      /'
 		return
 	fi
 	join -j 1 "$f/q.after" "$f/d.after" 2>/dev/null | awk '$2 != $3 { printf "#    %s  %s  %s\n", $1, $2, $3 }'
-	[ -n "$keep" ] || true
+	join -j 1 <(memrows "$f" q.out "$k") <(memrows "$f" d.out "$k") 2>/dev/null |
+		awk '$2 != $3 { printf "#    %s  %s\n#    %s  %s\n", $1, $2, $1, $3 }'
 }
 
 # The generator's premises: a seed always gives the same program, and the
