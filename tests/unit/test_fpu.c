@@ -222,6 +222,16 @@ static void gen_case(struct rng *r, unsigned op, unsigned rm, struct fref_in *c)
 		if (rng_below(r, 2))
 			cc ^= 1ull << (g->ebits + g->mbits); /* flip sign: MSUB variants */
 	}
+	if (fma && rng_below(r, 8) == 0) {
+		/* c near the smallest normal, a*b a few ulps of it: the UF boundary */
+		int p = g->mbits + 1;
+		int k = p - 3 + (int)rng_below(r, 7);
+		uint64_t bias = (1ull << (g->ebits - 1)) - 1;
+		uint64_t m = rng_below(r, 2) ? ~0ull << rng_below(r, 12) : rng_next(r);
+		a = g_make(g, rng_next(r) & 1, bias - (uint64_t)(p + 10), m);
+		b = g_make(g, rng_next(r) & 1, (uint64_t)(1 - k + p + 10), rng_next(r) << (g->mbits - rng_below(r, 3)));
+		cc = g_make(g, rng_next(r) & 1, 1 + rng_below(r, 2), rng_below(r, 2) ? 0 : rng_next(r) & 3);
+	}
 	c->a = box(r, single, a);
 	c->b = box(r, single, b);
 	c->c = box(r, single, cc);
@@ -390,6 +400,17 @@ static const struct vec vecs[] = {
 	{ FOP_MADD_S, 4, S(0x99800000), S(0x1a000000), S(0x00800000), S(0x00800000), NX, "fma RMM: not tiny" },
 	{ FOP_MADD_S, 1, S(0x99800000), S(0x1a000000), S(0x00800000), S(0x007fffff), UF | NX, "fma RTZ: tiny" },
 	{ FOP_MADD_S, 2, S(0x99800000), S(0x1a000000), S(0x00800000), S(0x007fffff), UF | NX, "fma RDN: tiny" },
+	/* 2^emin - (1 - 2^-10) 2^(emin-24|53): rounds to 2^emin but is tiny at p bits (not in RUP) */
+	{ FOP_MADD_S, 0, S(0x99ffc000), S(0x1a000000), S(0x00800000), S(0x00800000), UF | NX, "fma to min normal, tiny" },
+	{ FOP_MADD_S, 4, S(0x99ffc000), S(0x1a000000), S(0x00800000), S(0x00800000), UF | NX, "fma to min normal, tiny (RMM)" },
+	{ FOP_MADD_S, 3, S(0x99ffc000), S(0x1a000000), S(0x00800000), S(0x00800000), NX, "fma to min normal, RUP not tiny" },
+	{ FOP_MADD_S, 2, S(0x99ffc000), S(0x1a000000), S(0x00800000), S(0x007fffff), UF | NX, "fma below min normal (RDN)" },
+	{ FOP_MADD_D, 0, 0x9e5ff80000000000, 0x1e50000000000000, 0x0010000000000000, 0x0010000000000000, UF | NX,
+	  "fma.d to min normal, tiny" },
+	{ FOP_MADD_D, 3, 0x9e5ff80000000000, 0x1e50000000000000, 0x0010000000000000, 0x0010000000000000, NX,
+	  "fma.d to min normal, RUP not tiny" },
+	{ FOP_MADD_D, 1, 0x9e5ff80000000000, 0x1e50000000000000, 0x0010000000000000, 0x000fffffffffffff, UF | NX,
+	  "fma.d below min normal (RTZ)" },
 	{ FOP_MUL_D, 4, 0x3fefffffffffffff, 0x0010000000000001, 0, 0x0010000000000000, NX, "double RMM to min normal" },
 	/* invalid, div by zero */
 	{ FOP_SUB_D, 0, 0x7ff0000000000000, 0x7ff0000000000000, 0, QD, NV, "inf - inf" },
