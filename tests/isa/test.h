@@ -18,7 +18,8 @@
  *    and returns to the interrupted instruction. A trap while disarmed fails
  *    the test and prints cause, epc and tval through the HTIF console.
  *  - TO_M (ecall with a7 = TO_M_MAGIC from U or S) returns to M-mode at the
- *    next instruction. The M handler clears mstatus.MPRV on entry so that its
+ *    next instruction with mstatus.MIE = 0 (also when ecall-from-U is delegated: the S handler
+ *    forwards it, so ecall-from-S must not be delegated then). The M handler clears mstatus.MPRV on entry so that its
  *    own memory accesses are physical.
  *  - The S-mode handler (stvec = s_trap) mirrors the M one for delegated
  *    traps; it runs with whatever translation is active, so page-table tests
@@ -388,10 +389,34 @@ print_hex:
 	bne a7, t2, 5f
 	li t1, MSTATUS_MPP
 	csrs mstatus, t1
+	li t1, MSTATUS_MPIE	/* resume in M with MIE = 0 */
+	csrc mstatus, t1
 	csrr t1, mepc
 	addi t1, t1, 4
 	csrw mepc, t1
 	j 9f
+	.else
+	/* ecall from U with the magic, delegated to S: forward it to M with an
+	 * ecall from S (cause 9 must not be delegated), then leave to the user
+	 * pc + 4 in M. */
+	li t2, CAUSE_ECALL_U
+	bne t1, t2, 5f
+	li t2, TO_M_MAGIC
+	bne a7, t2, 5f
+	ecall
+	csrr t0, sepc
+	addi t0, t0, 4
+	csrw mepc, t0
+	li t0, MSTATUS_MPP
+	csrs mstatus, t0
+	li t0, MSTATUS_MPIE
+	csrc mstatus, t0
+	la t0, trap_save
+	ld t1, 0(t0)
+	ld t2, 8(t0)
+	ld t3, 16(t0)
+	csrr t0, sscratch
+	mret
 	.endif
 5:	/* record */
 	la t0, trap_armed
