@@ -4,3 +4,10 @@ test-board-devices_SRCS := tests/board/test_devices.c
 test-board-devices_LIBS := board util
 CHECKS += $$B/bin/test-board-devices
 SAN_CHECKS += $$B/bin/test-board-devices
+
+UNIT_TESTS += test-board-fdt
+test-board-fdt_SRCS := tests/board/test_fdt.c
+test-board-fdt_LIBS := board util
+test-board-fdt_LDLIBS := -lfdt
+CHECKS += $$B/bin/test-board-fdt
+SAN_CHECKS += $$B/bin/test-board-fdt
