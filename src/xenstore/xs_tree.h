@@ -64,6 +64,7 @@ struct xs_txn {
     bool doomed;                 /* a read saw a change newer than the start */
     size_t nentries, max_entries;
     uint32_t ncreated;           /* nodes created so far (quota estimate) */
+    uint64_t seq;                /* overlay creation order, for commit order */
     struct xs_tnode **tb;        /* overlay hash, nbuckets entries */
     struct xs_rentry **rb;       /* read-set hash */
     size_t nbuckets;

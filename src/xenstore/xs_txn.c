@@ -24,6 +24,7 @@ struct xs_tnode {
     struct xs_perm *perms;
     uint32_t nperms;
     uint64_t live_gen;           /* generation of the live node copied, 0 if none */
+    uint64_t seq;
     char **kids;
     uint32_t nkids, capkids;
     struct xs_tnode *hnext, *anext;
@@ -121,6 +122,7 @@ static int tn_new(struct xs_txn *t, const char *path, size_t len, uint64_t h,
     tn->path[len] = 0;
     tn->len = len;
     tn->hash = h;
+    tn->seq = t->seq++;
     size_t b = h & (t->nbuckets - 1);
     tn->hnext = t->tb[b];
     t->tb[b] = tn;
@@ -451,7 +453,9 @@ static int txn_rm(struct xs_tree *tree, struct xs_txn *t, const char *path, size
 static int cmp_len(const void *a, const void *b)
 {
     const struct xs_tnode *x = *(struct xs_tnode *const *)a, *y = *(struct xs_tnode *const *)b;
-    return x->len < y->len ? -1 : x->len > y->len;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int cmp_str(const void *a, const void *b)
