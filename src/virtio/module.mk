@@ -7,3 +7,15 @@ test-virtio-blk_LIBS := $(VT_LIBS)
 
 CHECKS += $$B/bin/test-virtio-blk
 SAN_CHECKS += $$B/bin/test-virtio-blk
+
+UNIT_TESTS += test-virtio-hostile
+test-virtio-hostile_SRCS := tests/virtio/test_virtio_hostile.c tests/virtio/vdrv.c
+test-virtio-hostile_LIBS := $(VT_LIBS)
+CHECKS += $$B/bin/test-virtio-hostile
+SAN_CHECKS += $$B/bin/test-virtio-hostile
+
+UNIT_TESTS += test-virtio-net
+test-virtio-net_SRCS := tests/virtio/test_virtio_net.c tests/virtio/vdrv.c
+test-virtio-net_LIBS := $(VT_LIBS)
+CHECKS += $$B/bin/test-virtio-net
+SAN_CHECKS += $$B/bin/test-virtio-net

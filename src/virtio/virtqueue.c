@@ -191,6 +191,11 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *vq)
+{
+	vq->last_avail--;
+}
+
 int virtq_push(struct virtq *vq, uint16_t head, uint32_t written)
 {
 	uint8_t *el = bus_dma_ptr(vq->bus, vq->used_pa + USED_RING + 8ull * (vq->used_idx % vq->num), 8, true);

@@ -71,6 +71,8 @@ int virtq_validate(struct virtq *vq);
 /* 1: *e holds the next chain; 0: ring empty; -EINVAL: malformed ring
  * (vq->err says why; the queue must not be used again until reset). */
 int virtq_pop(struct virtq *vq, struct virtq_elem *e);
+/* Gives back the chain popped last (it will be popped again). */
+void virtq_unpop(struct virtq *vq);
 /* Puts head on the used ring with `written` bytes. 0 or -EINVAL. */
 int virtq_push(struct virtq *vq, uint16_t head, uint32_t written);
 /* After one or more pushes: should the driver be interrupted? */

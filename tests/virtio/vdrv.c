@@ -69,10 +69,17 @@ int vt_dev_setup(struct vt_dev *v, struct vt_machine *m, uint64_t base,
 	memset(v, 0, sizeof(*v));
 	v->m = m;
 	v->base = base;
-	v->nq = nq;
 	int rc = virtio_mmio_create(&m->bus, base, vt_irq(m), dev, &v->mmio);
 	if (rc < 0)
 		return rc;
+	return vt_dev_restart(v, want, nq, qsize);
+}
+
+int vt_dev_restart(struct vt_dev *v, uint64_t want, unsigned nq, uint16_t qsize)
+{
+	struct vt_machine *m = v->m;
+	memset(v->q, 0, sizeof(v->q));
+	v->nq = nq;
 	if (vt_rd(v, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC || vt_rd(v, VIRTIO_MMIO_VERSION_REG) != 2)
 		return -ENODEV;
 	vt_wr(v, VIRTIO_MMIO_STATUS, 0);

@@ -66,6 +66,8 @@ void vt_wr(struct vt_dev *v, uint64_t off, uint32_t val);
  * sets up nq queues of qsize entries, sets DRIVER_OK. 0 or -errno. */
 int vt_dev_setup(struct vt_dev *v, struct vt_machine *m, uint64_t base,
 		 struct virtio_dev *dev, uint64_t want, unsigned nq, uint16_t qsize);
+/* Reset by the driver and the whole bring-up again, with fresh rings. */
+int vt_dev_restart(struct vt_dev *v, uint64_t want, unsigned nq, uint16_t qsize);
 /* Puts a chain on queue q (indirect: through one indirect table) and
  * returns its head, without notifying. */
 int vt_submit(struct vt_dev *v, unsigned q, const struct vt_buf *bufs, unsigned n, bool indirect);

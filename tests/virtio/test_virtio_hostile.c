@@ -1,0 +1,278 @@
+/*
+ * Hostile rings: a guest that writes garbage into its virtqueues must put
+ * the device into DEVICE_NEEDS_RESET (with a config interrupt), must not
+ * get its requests processed, and must leave the process intact (run under
+ * ASan too). After a reset the device works again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "vdrv.h"
+#include "virtio/virtio.h"
+#include "virtio/virtio_devs.h"
+#include "virtio/virtio_mmio.h"
+
+#define QSZ 16
+static const uint64_t WANT = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
+			     VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
+
+struct blk_hdr { uint32_t type, reserved; uint64_t sector; };
+
+static void put_desc(struct vt_machine *m, uint64_t table, unsigned i, uint64_t addr,
+		     uint32_t len, uint16_t flags, uint16_t next)
+{
+	uint8_t *p = vt_ptr(m, table + 16ull * i);
+	memcpy(p, &addr, 8);
+	memcpy(p + 8, &len, 4);
+	memcpy(p + 12, &flags, 2);
+	memcpy(p + 14, &next, 2);
+}
+
+static void publish(struct vt_dev *v, uint16_t head, uint16_t advance)
+{
+	struct vt_queue *q = &v->q[0];
+	*(uint16_t *)vt_ptr(v->m, q->avail + 4 + 2ull * (q->avail_idx % q->num)) = head;
+	q->avail_idx = (uint16_t)(q->avail_idx + advance);
+	__atomic_store_n((uint16_t *)vt_ptr(v->m, q->avail + 2), q->avail_idx, __ATOMIC_RELEASE);
+	vt_kick(v, 0);
+}
+
+/* A valid read request with an extra layer the case may corrupt. */
+struct reqbufs { uint64_t hdr, data, st; };
+
+static struct reqbufs good_bufs(struct vt_machine *m)
+{
+	struct reqbufs r = { vt_alloc(m, 16, 16), vt_alloc(m, 512, 16), vt_alloc(m, 1, 1) };
+	struct blk_hdr h = { VIRTIO_BLK_T_IN, 0, 0 };
+	memcpy(vt_ptr(m, r.hdr), &h, sizeof(h));
+	return r;
+}
+
+typedef void (*hostile_fn)(struct vt_dev *v);
+
+static void c_loop(struct vt_dev *v)
+{
+	struct vt_machine *m = v->m;
+	struct reqbufs r = good_bufs(m);
+	put_desc(m, v->q[0].desc, 0, r.data, 16, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1);
+	put_desc(m, v->q[0].desc, 1, r.data, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 0);
+	publish(v, 0, 1);
+}
+
+static void c_self_loop(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 3, r.data, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 3);
+	publish(v, 3, 1);
+}
+
+static void c_out_of_ram(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(v->m, v->q[0].desc, 1, 0x1000, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	put_desc(v->m, v->q[0].desc, 2, r.st, 1, VIRTQ_DESC_F_WRITE, 0);
+	publish(v, 0, 1);
+}
+
+static void c_huge_len(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(v->m, v->q[0].desc, 1, r.data, 0xffffffffu, VIRTQ_DESC_F_WRITE, 0);
+	publish(v, 0, 1);
+}
+
+static void c_wrap_addr(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(v->m, v->q[0].desc, 1, 0xfffffffffffff000ull, 0x2000, VIRTQ_DESC_F_WRITE, 0);
+	publish(v, 0, 1);
+}
+
+static void c_head_range(struct vt_dev *v)
+{
+	good_bufs(v->m);
+	publish(v, QSZ + 3, 1);
+}
+
+static void c_next_range(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 0x7fff);
+	publish(v, 0, 1);
+}
+
+static void c_avail_jump(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.st, 1, VIRTQ_DESC_F_WRITE, 0);
+	publish(v, 0, QSZ + 1);
+}
+
+static void c_read_after_write(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.st, 1, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1);
+	put_desc(v->m, v->q[0].desc, 1, r.hdr, 16, 0, 0);
+	publish(v, 0, 1);
+}
+
+static void c_ind_len(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	uint64_t t = vt_alloc(v->m, 64, 16);
+	put_desc(v->m, t, 0, r.hdr, 16, 0, 0);
+	put_desc(v->m, v->q[0].desc, 0, t, 17, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(v, 0, 1);
+}
+
+static void c_ind_nested(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	uint64_t t = vt_alloc(v->m, 64, 16), t2 = vt_alloc(v->m, 16, 16);
+	put_desc(v->m, t2, 0, r.st, 1, VIRTQ_DESC_F_WRITE, 0);
+	put_desc(v->m, t, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(v->m, t, 1, t2, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	put_desc(v->m, v->q[0].desc, 0, t, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(v, 0, 1);
+}
+
+static void c_ind_loop(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	uint64_t t = vt_alloc(v->m, 64, 16);
+	put_desc(v->m, t, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(v->m, t, 1, r.data, 512, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 0);
+	put_desc(v->m, v->q[0].desc, 0, t, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(v, 0, 1);
+}
+
+static void c_ind_outside(struct vt_dev *v)
+{
+	good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, VT_RAM_BASE + (16 << 20) - 16, 64, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(v, 0, 1);
+}
+
+static void c_ind_next(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	uint64_t t = vt_alloc(v->m, 32, 16);
+	put_desc(v->m, t, 0, r.hdr, 16, 0, 0);
+	put_desc(v->m, v->q[0].desc, 0, t, 16, VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 1);
+	publish(v, 0, 1);
+}
+
+static void c_ind_huge(struct vt_dev *v)
+{
+	good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, VT_RAM_BASE, 0xfffffff0u, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(v, 0, 1);
+}
+
+static void c_no_status(struct vt_dev *v)
+{
+	struct reqbufs r = good_bufs(v->m);
+	put_desc(v->m, v->q[0].desc, 0, r.hdr, 16, 0, 0);
+	publish(v, 0, 1);
+}
+
+static void c_ring_outside(struct vt_dev *v)
+{
+	/* Bring-up again, but with the used ring past the end of RAM. */
+	vt_wr(v, VIRTIO_MMIO_STATUS, 0);
+	vt_wr(v, VIRTIO_MMIO_STATUS, 3);
+	vt_wr(v, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	vt_wr(v, VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	vt_wr(v, VIRTIO_MMIO_STATUS, 11);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_SEL, 0);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_NUM, QSZ);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)v->q[0].desc);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)v->q[0].avail);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)(VT_RAM_BASE + (16 << 20) - 64));
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_READY, 1);
+	vt_wr(v, VIRTIO_MMIO_STATUS, 15);
+	vt_kick(v, 0);
+}
+
+static const struct { const char *name; hostile_fn fn; } cases[] = {
+	{ "descriptor loop", c_loop },
+	{ "descriptor pointing at itself", c_self_loop },
+	{ "buffer outside RAM", c_out_of_ram },
+	{ "huge buffer length", c_huge_len },
+	{ "buffer address wraps", c_wrap_addr },
+	{ "head index out of range", c_head_range },
+	{ "next index out of range", c_next_range },
+	{ "avail idx jumps past queue size", c_avail_jump },
+	{ "readable after writable", c_read_after_write },
+	{ "indirect length not multiple of 16", c_ind_len },
+	{ "nested indirect", c_ind_nested },
+	{ "indirect loop", c_ind_loop },
+	{ "indirect table outside RAM", c_ind_outside },
+	{ "indirect with NEXT", c_ind_next },
+	{ "indirect table huge", c_ind_huge },
+	{ "request without status byte", c_no_status },
+	{ "used ring outside RAM", c_ring_outside },
+};
+
+int main(void)
+{
+	struct vt_machine m;
+	char path[] = "/tmp/domus-vhostile-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || ftruncate(fd, 64 << 10) < 0 || vt_machine_init(&m, 16 << 20) < 0) {
+		printf("not ok - setup\n");
+		return 1;
+	}
+	close(fd);
+	struct blk_backend *be;
+	struct virtio_dev *dev;
+	struct vt_dev v;
+	if (blk_raw_open(path, false, &be) < 0 || virtio_blk_create(be, &dev) < 0 ||
+	    vt_dev_setup(&v, &m, VT_MMIO_BASE, dev, WANT, 1, QSZ) < 0) {
+		printf("not ok - device setup\n");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = vt_dev_restart(&v, WANT, 1, QSZ);
+		if (rc < 0) {
+			VT_CHECK(0, "%s: restart after reset (rc %d)", cases[i].name, rc);
+			continue;
+		}
+		vt_wr(&v, VIRTIO_MMIO_INTERRUPT_ACK, 3);
+		cases[i].fn(&v);
+		uint16_t used = *(uint16_t *)vt_ptr(&m, v.q[0].used + 2);
+		uint32_t isr = vt_rd(&v, VIRTIO_MMIO_INTERRUPT_STATUS);
+		VT_CHECK((vt_status(&v) & VIRTIO_STATUS_NEEDS_RESET) && (isr & VIRTIO_ISR_CONFIG) &&
+			 atomic_load(&m.irq_level) && used == 0,
+			 "hostile: %s -> NEEDS_RESET + config irq (status %#x isr %#x used %u)",
+			 cases[i].name, vt_status(&v), isr, used);
+		/* Further kicks are ignored, quietly. */
+		vt_kick(&v, 0);
+		VT_CHECK(*(uint16_t *)vt_ptr(&m, v.q[0].used + 2) == 0, "hostile: %s: queue ignored until reset",
+			 cases[i].name);
+	}
+	/* After all that, a reset brings back a working device. */
+	int rc = vt_dev_restart(&v, WANT, 1, QSZ);
+	struct reqbufs r = good_bufs(&m);
+	struct vt_buf b[] = { { r.hdr, 16, false }, { r.data, 512, true }, { r.st, 1, true } };
+	*(uint8_t *)vt_ptr(&m, r.st) = 0xff;
+	vt_submit(&v, 0, b, 3, true);
+	vt_kick(&v, 0);
+	uint32_t id, len;
+	VT_CHECK(rc == 0 && vt_get_used(&v, 0, &id, &len) && len == 513 && *(uint8_t *)vt_ptr(&m, r.st) == 0 &&
+		 !(vt_status(&v) & VIRTIO_STATUS_NEEDS_RESET), "hostile: device works again after reset");
+	vt_dev_destroy(&v);
+	vt_machine_fini(&m);
+	unlink(path);
+	return vt_failures ? 1 : 0;
+}
