@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define XS_DEFAULT_SOCKET "/run/domus/xenstored/socket"
+#define XSD_MAX_CONNS 4096u          /* bounded memory: ~10 KB per connection */
 
 struct xsd_opts {
     const char *socket;
@@ -68,7 +69,7 @@ static int listen_unix(const char *path)
     if (fd < 0)
         return -errno;
     unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 64)) {
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 256)) {
         int e = -errno;
         close(fd);
         return e;
@@ -187,9 +188,14 @@ static int serve(struct xs_server *s, int lfd, int sfd, const struct xsd_opts *o
                 conn_close(map[i]);
         }
         if (pfd[0].revents & POLLIN) {
-            int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd >= 0 && !xs_conn_new(s, fd, 0))
-                close(fd);
+            /* Take the whole backlog; over the connection cap, refuse. */
+            for (int k = 0; k < 256; k++) {
+                int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (fd < 0)
+                    break;
+                if (n - 2 + (size_t)k >= XSD_MAX_CONNS || !xs_conn_new(s, fd, 0))
+                    close(fd);
+            }
         }
     }
     free(pfd);

@@ -134,7 +134,7 @@ static int ls_node(struct xs_handle *h, const char *path, int depth, const struc
             w = snprintf(line, sizeof(line), "%s = \"%s\"", child, esc);
         else {
             w = snprintf(line, sizeof(line), "%*s%s = ", depth, "", names[i]);
-            int room = LS_WIDTH - (o->perms ? 5 : 4) - w;
+            int room = LS_WIDTH - 5 - w;
             if (room < 0)
                 room = 0;
             if ((int)strlen(esc) + w + 2 > LS_WIDTH - (o->perms ? 4 : 3))
@@ -253,7 +253,8 @@ static int run(struct xs_handle *h, const char *tool, int argc, char **argv,
                 fputs(out, stdout);
             else
                 fwrite(val, 1, len, stdout);
-            putchar('\n');
+            if (!o->raw)
+                putchar('\n');
             free(out);
             free(val);
         }
