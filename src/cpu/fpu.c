@@ -17,9 +17,12 @@
  *    sticky bit ("round to odd"; 113 >= 53 + 2 so no double rounding) and
  *    round_pack() performs the one real rounding.
  *
- * The host FP environment is assumed to be the C default (round to nearest,
- * exceptions masked, no FTZ/DAZ); it is restored after each operation that
- * changes it.
+ * Every path that uses host FP first puts the host environment into the
+ * default state (round to nearest, exceptions masked, no FTZ/DAZ; on x86
+ * one cheap ldmxcsr) and leaves it so, possibly with flags set. Reading
+ * the flags back (stmxcsr) is the expensive part, so the common RNE
+ * add/sub/mul/div/sqrt/fma have fast paths that work out NX exactly in
+ * software and fall back to the MXCSR path near overflow/underflow.
  */
 #include "cpu/fpu.h"
 
@@ -243,6 +246,12 @@ static inline void env_set(unsigned rm)
 	__asm__ volatile("ldmxcsr %0" : : "m"(v) : "memory");
 }
 
+/* Default environment: round to nearest, flags clear, no FTZ/DAZ. */
+static inline void env_reset(void)
+{
+	env_set(RM_RNE);
+}
+
 static inline uint32_t env_get(unsigned rm)
 {
 	uint32_t v, def = MXCSR_DEFAULT;
@@ -261,6 +270,11 @@ static inline void env_set(unsigned rm)
 	if (rm != RM_RNE)
 		fesetround(modes[rm]);
 	feclearexcept(FE_ALL_EXCEPT);
+}
+
+static inline void env_reset(void)
+{
+	fesetround(FE_TONEAREST);
 }
 
 static inline uint32_t env_get(unsigned rm)
@@ -405,7 +419,7 @@ static bool host_has_fma(void)
  * not): the result is inexact iff the RDN and RUP results differ. Valid
  * while an inexact result is finite and at least twice the smallest normal,
  * so that neither OF nor UF is possible; otherwise the general path runs.
- * Relies on the host rounding mode being RN on entry (see top of file).
+ * Starts from the default environment (arith() reset it).
  */
 #define FMA_FAST(T, FMA, EXP, EMAX, BITS)                                       \
 	T r, lo, hi;                                                            \
@@ -621,6 +635,7 @@ static uint64_t arith(const struct fmt *f, enum arith k, uint64_t a, uint64_t b,
 	/* sqrt is never exactly halfway, so RMM equals RNE there. */
 	if (k == AR_SQRT && rm == RM_RMM)
 		rm = RM_RNE;
+	env_reset(); /* fast paths and operand widening assume it (no DAZ) */
 	if (rm == RM_RNE && k != AR_FMA) {
 		uint64_t r;
 		if (f == &FMT_S && fast_s(k, a, b, &r, fl))
@@ -690,6 +705,7 @@ static uint64_t minmax(const struct fmt *f, uint64_t a, uint64_t b, bool max, ui
 		bool neg = max ? sign_of(f, a) && sign_of(f, b) : sign_of(f, a) || sign_of(f, b);
 		return (uint64_t)neg << f->sbit;
 	}
+	env_reset(); /* widening must not flush subnormals (DAZ) */
 	double x = widen(f, a), y = widen(f, b);
 	return (max ? x > y : x < y) ? a : b;
 }
@@ -703,6 +719,7 @@ static uint64_t compare(const struct fmt *f, uint64_t a, uint64_t b, enum cmp k,
 			*fl |= FFLAG_NV;
 		return 0;
 	}
+	env_reset();
 	double x = widen(f, a), y = widen(f, b);
 	switch (k) {
 	case CMP_EQ: return x == y;
@@ -785,6 +802,7 @@ static uint64_t to_int(const struct fmt *f, uint64_t a, enum ity t, unsigned rm,
 		*fl |= FFLAG_NV;
 		return satmax[t];
 	}
+	env_reset();
 	double x = widen(f, a);
 	double r = round_integral(x, rm);
 	if (r < lo[t]) {
@@ -854,6 +872,7 @@ static uint64_t cvt_d_s(uint64_t a, uint32_t *fl)
 			*fl |= FFLAG_NV;
 		return FMT_D.qnan;
 	}
+	env_reset();
 	return u_of_d((double)f_of(a)); /* exact */
 }
 
@@ -976,6 +995,7 @@ uint64_t fpu_exec(enum fpu_op op, uint64_t a, uint64_t b, uint64_t c, unsigned r
 	uint64_t r;
 	if (rm > RM_RMM) /* the core never passes these; be safe anyway */
 		rm = RM_RNE;
+
 	if (op < FOP_ADD_D || op == FOP_CVT_S_D || op == FOP_CVT_D_S)
 		r = exec_s(op, a, b, c, rm, &fl);
 	else if (op < FOP__COUNT)
