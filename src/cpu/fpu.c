@@ -2,19 +2,20 @@
  * RISC-V F and D computational instructions, bit-exact (see fpu.h).
  *
  * Strategy:
- *  - Bit operations (sign injection, moves, compares, classify, min/max)
- *    and all conversions are done in integer arithmetic with our own
- *    round_pack(), which implements all five rounding modes and the RISC-V
- *    flags (tininess detected after rounding).
- *  - add/sub/mul/div/sqrt/fma in RNE/RTZ/RDN/RUP run on the host SSE unit
- *    with MXCSR set to the wanted rounding mode; x86 detects tininess after
- *    rounding like RISC-V, so its flags are used as they are. NaN operands
- *    are dealt with before the host sees them, NaN results are replaced by
- *    the canonical NaN.
- *  - RMM (which x86 lacks), and FMA on hosts without an FMA unit, go
- *    through binary128: the operation is done there truncating (exact
- *    products of doubles fit in 113 bits), the inexact flag becomes a
- *    sticky bit ("round to odd"; 113 >= 53 + 2 so no double rounding) and
+ *  - NaN operands are dealt with first, in integer code: sNaN -> NV, every
+ *    NaN result is the canonical NaN, single operands are unboxed.
+ *  - Sign injection, moves, classify and all conversions from integers and
+ *    from double to single are integer code around round_pack(), which
+ *    implements the five rounding modes and the flags with tininess
+ *    detected after rounding, as RISC-V specifies. Compares, min/max and
+ *    conversions to integer work on exactly widened doubles.
+ *  - add/sub/mul/div/sqrt/fma in RNE/RTZ/RDN/RUP run on the host (SSE,
+ *    FMA3) with MXCSR set to the rounding mode; x86 also detects tininess
+ *    after rounding, so its flags are used as they are.
+ *  - RMM (which x86 lacks), and FMA on hosts without FMA3, go through
+ *    binary128: the operation is done there truncating (products of two
+ *    doubles are exact in 113 bits), the inexact flag becomes a sticky bit
+ *    ("round to odd"; 113 >= 53 + 2, so no double rounding) and
  *    round_pack() performs the one real rounding.
  *
  * Every path that uses host FP first puts the host environment into the
@@ -23,13 +24,14 @@
  * the flags back (stmxcsr) is the expensive part, so the common RNE
  * add/sub/mul/div/sqrt/fma have fast paths that work out NX exactly in
  * software and fall back to the MXCSR path near overflow/underflow.
+ * Non-x86 hosts use <fenv.h> and long double (binary128) instead.
  */
 #include "cpu/fpu.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #define FPU_X86 1
 #else
 #define FPU_X86 0
@@ -267,8 +269,7 @@ static inline void env_set(unsigned rm)
 {
 	static const int modes[5] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD,
 				      FE_TONEAREST };
-	if (rm != RM_RNE)
-		fesetround(modes[rm]);
+	fesetround(modes[rm]);
 	feclearexcept(FE_ALL_EXCEPT);
 }
 
@@ -296,12 +297,12 @@ static inline uint32_t env_get(unsigned rm)
 #define FENCE(x) __asm__ volatile("" : "+m"(x))
 #endif
 
-
 /* ---- arithmetic ---- */
 
 enum arith { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_SQRT, AR_FMA };
 
-/* b128 bits of an exact binary128 value. */
+/* Sign, exponent and sticky 64-bit significand (round_pack's convention)
+ * of a finite binary128 value. */
 static void f128_split(f128 v, bool *sign, int *exp, uint64_t *sig, bool *zero)
 {
 	unsigned __int128 u;
