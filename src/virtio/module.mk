@@ -19,3 +19,9 @@ test-virtio-net_SRCS := tests/virtio/test_virtio_net.c tests/virtio/vdrv.c
 test-virtio-net_LIBS := $(VT_LIBS)
 CHECKS += $$B/bin/test-virtio-net
 SAN_CHECKS += $$B/bin/test-virtio-net
+
+UNIT_TESTS += test-virtio-misc
+test-virtio-misc_SRCS := tests/virtio/test_virtio_misc.c tests/virtio/vdrv.c
+test-virtio-misc_LIBS := $(VT_LIBS)
+CHECKS += $$B/bin/test-virtio-misc
+SAN_CHECKS += $$B/bin/test-virtio-misc

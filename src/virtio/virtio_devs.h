@@ -62,7 +62,8 @@ uint64_t virtio_balloon_held(struct virtio_dev *d);
 
 /* ---- console (virtio_console.c): one port; queue 0 receive, 1 transmit ---- */
 struct virtio_console_io {
-	/* Guest output; called from the notifying vCPU thread, no lock held. */
+	/* Guest output; called on the notifying vCPU thread with the device
+	 * lock held: it must not call back into the device. */
 	void (*output)(void *opaque, const uint8_t *buf, size_t len);
 	/* The guest posted receive buffers (input may resume). Optional. */
 	void (*rx_ready)(void *opaque);

@@ -1,0 +1,165 @@
+/*
+ * virtio-balloon (virtio 1.2 section 5.5): inflate and deflate queues of
+ * 32-bit page frame numbers (4 KiB pages). Inflated pages go back to the
+ * host with madvise(MADV_DONTNEED) on the host mapping of guest RAM (they
+ * read back as zeroes if the guest touches them again). The toolstack
+ * sets the target with virtio_balloon_set_target().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cpu/bus.h"
+#include "virtio/virtio.h"
+#include "virtio/virtio_devs.h"
+
+#define INFLATEQ 0
+#define DEFLATEQ 1
+#define BALLOON_PAGE 4096u
+
+struct virtio_balloon {
+	struct virtio_dev dev;
+	uint64_t held;			/* pages given back to the host */
+	size_t host_page;
+	struct virtq_elem elem;
+};
+
+/* Returns [pa, pa + npages pages) to the host if it is guest RAM. */
+static void release(struct virtio_balloon *b, uint64_t pa, uint64_t npages)
+{
+	uint64_t len = npages * BALLOON_PAGE;
+	uint8_t *p = bus_dma_ptr(b->dev.bus, pa, len, true);
+	if (!p)
+		return;		/* not RAM: a confused driver, nothing to free */
+	/* Only whole host pages can be dropped. */
+	uintptr_t start = ((uintptr_t)p + b->host_page - 1) & ~(uintptr_t)(b->host_page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(uintptr_t)(b->host_page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+	b->held += npages;
+}
+
+static void balloon_inflate(struct virtio_balloon *b, const struct virtq_elem *e)
+{
+	uint64_t run_pa = 0, run_n = 0;
+	for (uint64_t off = 0; off + 4 <= e->out_len; off += 4) {
+		uint32_t pfn;
+		virtq_elem_read(e, off, &pfn, 4);
+		uint64_t pa = (uint64_t)pfn * BALLOON_PAGE;
+		if (run_n && pa == run_pa + run_n * BALLOON_PAGE) {
+			run_n++;	/* coalesce contiguous pages into one madvise */
+			continue;
+		}
+		if (run_n)
+			release(b, run_pa, run_n);
+		run_pa = pa;
+		run_n = 1;
+	}
+	if (run_n)
+		release(b, run_pa, run_n);
+}
+
+static void balloon_queue_notify(struct virtio_dev *d, unsigned q)
+{
+	struct virtio_balloon *b = (struct virtio_balloon *)d;
+	struct virtq *vq = &d->vq[q];
+	bool pushed = false;
+	for (;;) {
+		int rc = virtq_pop(vq, &b->elem);
+		if (rc == 0) {
+			if (vq->event_idx && virtq_enable_notify(vq))
+				continue;
+			break;
+		}
+		if (rc < 0) {
+			virtio_dev_fail(d, q, vq->err);
+			return;
+		}
+		if (q == INFLATEQ) {
+			balloon_inflate(b, &b->elem);
+		} else {
+			/* Deflated pages fault back in on the guest's next touch. */
+			uint64_t n = b->elem.out_len / 4;
+			b->held = n < b->held ? b->held - n : 0;
+		}
+		if (virtq_push(vq, b->elem.head, 0) < 0) {
+			virtio_dev_fail(d, q, vq->err);
+			return;
+		}
+		pushed = true;
+	}
+	if (pushed)
+		virtio_dev_used(d, q);
+}
+
+/* The driver may write only `actual` (bytes 4..7). */
+static void balloon_config_write(struct virtio_dev *d, unsigned off, unsigned size, uint64_t val)
+{
+	for (unsigned i = 0; i < size; i++)
+		if (off + i >= 4 && off + i < 8)
+			d->config[off + i] = (uint8_t)(val >> (8 * i));
+}
+
+static void balloon_reset(struct virtio_dev *d)
+{
+	virtio_config_put32(d, 4, 0);	/* actual */
+}
+
+static void balloon_destroy(struct virtio_dev *d)
+{
+	virtio_dev_fini(d);
+	free(d);
+}
+
+static const struct virtio_dev_ops balloon_ops = {
+	.name = "balloon",
+	.device_id = VIRTIO_ID_BALLOON,
+	.num_queues = 2,
+	.queue_notify = balloon_queue_notify,
+	.config_write = balloon_config_write,
+	.reset = balloon_reset,
+	.destroy = balloon_destroy,
+};
+
+int virtio_balloon_create(struct virtio_dev **out)
+{
+	struct virtio_balloon *b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	int rc = virtio_dev_init(&b->dev, &balloon_ops);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	long ps = sysconf(_SC_PAGESIZE);
+	b->host_page = ps > 0 ? (size_t)ps : 4096;
+	b->dev.config_len = 8;	/* num_pages, actual */
+	*out = &b->dev;
+	return 0;
+}
+
+void virtio_balloon_set_target(struct virtio_dev *d, uint32_t pages)
+{
+	pthread_mutex_lock(&d->lock);
+	virtio_config_put32(d, 0, pages);
+	virtio_dev_config_changed(d);
+	pthread_mutex_unlock(&d->lock);
+}
+
+uint32_t virtio_balloon_actual(struct virtio_dev *d)
+{
+	uint32_t v;
+	pthread_mutex_lock(&d->lock);
+	__builtin_memcpy(&v, d->config + 4, 4);
+	pthread_mutex_unlock(&d->lock);
+	return v;
+}
+
+uint64_t virtio_balloon_held(struct virtio_dev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	uint64_t v = ((struct virtio_balloon *)d)->held;
+	pthread_mutex_unlock(&d->lock);
+	return v;
+}
