@@ -97,4 +97,8 @@ int bus_store(struct bus *b, uint64_t pa, unsigned size, uint64_t val);
 
 void bus_mark_dirty(struct bus *b, uint64_t pa, uint64_t len);
 
+/* A RAM write done through a host pointer (hart AMOs): mark dirty and run
+ * the watches that overlap it. */
+void bus_notify_write(struct bus *b, uint64_t pa, unsigned size);
+
 #endif

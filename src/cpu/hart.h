@@ -83,6 +83,7 @@ struct hart {
 	uint64_t pmpcfg[2];	/* pmpcfg0, pmpcfg2 (RV64: even ones only) */
 	uint64_t pmpaddr[16];
 	uint64_t mcycle, minstret;	/* minstret counts retired instructions exactly */
+	uint64_t steps;		/* instructions stepped: retired + trapped (budget) */
 
 	/* Timers: the interrupt is pending while time >= cmp. */
 	uint64_t mtimecmp;	/* CLINT, drives MTIP */
@@ -118,7 +119,28 @@ struct hart {
 	/* Double-fault detection. */
 	uint64_t last_trap_pc, last_trap_cause;
 	unsigned trap_repeat;
+
+	/* --- internal to src/cpu (do not touch from outside) --- */
+	uint8_t dprv;		/* privilege for data accesses (after MPRV) */
+	uint64_t timer_ip;	/* MTIP/STIP derived from time vs. the compares */
+	uint64_t cycle_delta;	/* mcycle = minstret + cycle_delta */
+	uint64_t exc_tval;	/* tval of the exception being raised */
+	uint64_t last_trap_instret;
+	int exit_code;		/* enum hart_exit pending from inside a slice, or -1 */
+	bool slice_end;		/* leave the inner loop after this instruction */
+	struct hart_icache *icache;	/* decoded-instruction memo (bits -> insn) */
 };
+
+/* Interrupt/exception numbers (mcause values without the interrupt bit). */
+enum {
+	IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI = 11,
+};
+#define MIP_SSIP (1ULL << IRQ_SSI)
+#define MIP_MSIP (1ULL << IRQ_MSI)
+#define MIP_STIP (1ULL << IRQ_STI)
+#define MIP_MTIP (1ULL << IRQ_MTI)
+#define MIP_SEIP (1ULL << IRQ_SEI)
+#define MIP_MEIP (1ULL << IRQ_MEI)
 
 /* Init in M-mode at pc 0 (firmware/bare mode) with the given hart id.
  * The caller then sets pc/priv/regs as its boot protocol requires. */
@@ -144,6 +166,11 @@ void hart_kick(struct hart *h);
 void hart_set_mip(struct hart *h, uint64_t bits);
 void hart_clear_mip(struct hart *h, uint64_t bits);
 void hart_request(struct hart *h, uint32_t req);
+
+/* Let S/U-mode access all of physical memory through PMP entry 0
+ * (what firmware does before starting a kernel). hart_init does this by
+ * itself in paravirtual mode (env->ecall set). */
+void hart_pmp_allow_all(struct hart *h);
 
 /* Debug: fill buf with the disassembly of one instruction. */
 int hart_disasm(uint32_t insn, uint64_t pc, char *buf, unsigned len);

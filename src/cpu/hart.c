@@ -1,0 +1,991 @@
+/*
+ * The hart: run loop, instruction execution, memory access through the
+ * soft TLB, traps and interrupts. Decode lives in decode.c, CSRs in csr.c,
+ * translation and PMP in mmu.c, F/D arithmetic in fpu.c.
+ *
+ * Hot path per instruction: fetch through the TLB (one compare + add),
+ * decode memoised by instruction bits, one switch, an atomic-relaxed load
+ * of h->req. Timers are polled once per slice of instructions, and
+ * interrupts re-evaluated at slice boundaries; instructions that can
+ * enable an interrupt end the slice.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cpu/cpu_internal.h"
+#include "cpu/decode.h"
+#include "cpu/fpu.h"
+
+#define SLICE 1024
+#define ICACHE_SIZE 4096
+#define PAGE_MASK 0xfffULL
+
+struct hart_icache {
+	struct {
+		uint32_t bits;
+		uint32_t valid;
+		struct insn d;
+	} e[ICACHE_SIZE];
+};
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ------------------------------------------------------------------ */
+/* TLB */
+
+static inline uint64_t tlb_tag(uint64_t va, unsigned prv)
+{
+	return ((va >> 12) << 2) | prv;
+}
+
+static inline struct tlb_entry *tlb_slot(struct hart *h, uint64_t va)
+{
+	return &h->tlb[(va >> 12) & (HART_TLB_SIZE - 1)];
+}
+
+/* Cache the host address of a RAM page for one access type if the whole
+ * page is RAM and PMP allows the whole page (else every access to it takes
+ * the slow path, which checks precisely). */
+static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum acc acc, unsigned prv)
+{
+	uint64_t pg = pa & ~PAGE_MASK;
+	uint8_t *host = bus_ram_ptr(h->bus, pg, BUS_PAGE_SIZE);
+	if (!host || !pmp_check(h, pg, BUS_PAGE_SIZE, acc, prv) ||
+	    !bus_page_cacheable(h->bus, pg, acc == ACC_W))
+		return;
+	struct tlb_entry *e = tlb_slot(h, va);
+	uint64_t tag = tlb_tag(va, prv);
+	uintptr_t addend = (uintptr_t)host - (va & ~PAGE_MASK);
+	if (e->addend != addend) {
+		e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
+		e->addend = addend;
+	} else {
+		if (e->vpn_r != tag) e->vpn_r = ~0ULL;
+		if (e->vpn_w != tag) e->vpn_w = ~0ULL;
+		if (e->vpn_x != tag) e->vpn_x = ~0ULL;
+	}
+	if (acc == ACC_X)
+		e->vpn_x = tag;
+	else if (acc == ACC_R)
+		e->vpn_r = tag;
+	else if (pmp_check(h, pg, BUS_PAGE_SIZE, ACC_R, prv)) {
+		e->vpn_w = tag;
+		e->vpn_r = tag;	/* a writable leaf is readable (W implies R) */
+	} else {
+		e->vpn_w = tag;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory access slow paths. Return 0 or an exception cause, with
+ * h->exc_tval set. */
+
+static int access_fault(enum acc acc)
+{
+	return acc == ACC_R ? EXC_LOAD_ACCESS : acc == ACC_W ? EXC_STORE_ACCESS : EXC_INSN_ACCESS;
+}
+
+/* Translate + PMP for an access that stays within one page. */
+static int xlate(struct hart *h, uint64_t va, unsigned size, enum acc acc,
+		 unsigned prv, uint64_t *pa)
+{
+	int c = mmu_translate(h, va, acc, prv, pa);
+	if (!c && !pmp_check(h, *pa, size, acc, prv))
+		c = access_fault(acc);
+	if (c)
+		h->exc_tval = va;
+	return c;
+}
+
+static int load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+	uint64_t pa, v = 0;
+	int c;
+	if ((va & PAGE_MASK) + size > BUS_PAGE_SIZE) {
+		/* crosses a page: byte by byte; tval = first byte that faults */
+		for (unsigned i = 0; i < size; i++) {
+			uint64_t b;
+			if ((c = xlate(h, va + i, 1, ACC_R, h->dprv, &pa)))
+				return c;
+			if (bus_load(h->bus, pa, 1, &b)) {
+				h->exc_tval = va + i;
+				return EXC_LOAD_ACCESS;
+			}
+			v |= b << (8 * i);
+		}
+		*val = v;
+		return 0;
+	}
+	if ((c = xlate(h, va, size, ACC_R, h->dprv, &pa)))
+		return c;
+	if (bus_load(h->bus, pa, size, &v)) {
+		h->exc_tval = va;
+		return EXC_LOAD_ACCESS;
+	}
+	tlb_fill(h, va, pa, ACC_R, h->dprv);
+	*val = v;
+	return 0;
+}
+
+static int store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	uint64_t pa, pa2 = 0;
+	int c;
+	if ((va & PAGE_MASK) + size > BUS_PAGE_SIZE) {
+		/* crosses a page: check both halves before writing anything */
+		uint64_t va2 = (va | PAGE_MASK) + 1;
+		unsigned n1 = va2 - va;
+		if ((c = xlate(h, va, n1, ACC_W, h->dprv, &pa)))
+			return c;
+		if ((c = xlate(h, va2, size - n1, ACC_W, h->dprv, &pa2)))
+			return c;
+		for (unsigned i = 0; i < size; i++) {
+			uint64_t p = i < n1 ? pa + i : pa2 + (i - n1);
+			if (bus_store(h->bus, p, 1, (val >> (8 * i)) & 0xff)) {
+				h->exc_tval = va + i;
+				return EXC_STORE_ACCESS;
+			}
+		}
+		return 0;
+	}
+	if ((c = xlate(h, va, size, ACC_W, h->dprv, &pa)))
+		return c;
+	if (bus_store(h->bus, pa, size, val)) {
+		h->exc_tval = va;
+		return EXC_STORE_ACCESS;
+	}
+	h->resv_valid = h->resv_valid && (h->resv_addr & ~7ULL) != (pa & ~7ULL);
+	tlb_fill(h, va, pa, ACC_W, h->dprv);
+	return 0;
+}
+
+#define DEF_LOAD(name, type)						\
+static inline int name(struct hart *h, uint64_t va, uint64_t *out)	\
+{									\
+	struct tlb_entry *e = tlb_slot(h, va);				\
+	if (likely(e->vpn_r == tlb_tag(va, h->dprv) &&			\
+		   (va & PAGE_MASK) <= BUS_PAGE_SIZE - sizeof(type))) {	\
+		type t;							\
+		memcpy(&t, (void *)(uintptr_t)(va + e->addend), sizeof t); \
+		*out = (uint64_t)t;					\
+		return 0;						\
+	}								\
+	uint64_t v;							\
+	int c = load_slow(h, va, sizeof(type), &v);			\
+	*out = (uint64_t)(type)v;					\
+	return c;							\
+}
+DEF_LOAD(load_i8, int8_t)
+DEF_LOAD(load_u8, uint8_t)
+DEF_LOAD(load_i16, int16_t)
+DEF_LOAD(load_u16, uint16_t)
+DEF_LOAD(load_i32, int32_t)
+DEF_LOAD(load_u32, uint32_t)
+DEF_LOAD(load_u64, uint64_t)
+
+static inline int store_n(struct hart *h, uint64_t va, uint64_t val, unsigned size)
+{
+	struct tlb_entry *e = tlb_slot(h, va);
+	if (likely(e->vpn_w == tlb_tag(va, h->dprv) &&
+		   (va & PAGE_MASK) <= BUS_PAGE_SIZE - size)) {
+		memcpy((void *)(uintptr_t)(va + e->addend), &val, size);
+		return 0;
+	}
+	return store_slow(h, va, size, val);
+}
+
+/* Host pointer for an LR/SC/AMO: aligned, RAM only (else access fault). */
+static int atomic_ptr(struct hart *h, uint64_t va, unsigned size, enum acc acc,
+		      void **ptr, uint64_t *pa_out)
+{
+	uint64_t pa;
+	int c;
+	if (va & (size - 1)) {
+		h->exc_tval = va;
+		return acc == ACC_R ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED;
+	}
+	if ((c = xlate(h, va, size, acc, h->dprv, &pa)))
+		return c;
+	uint8_t *p = bus_ram_ptr(h->bus, pa, size);
+	if (!p) {
+		h->exc_tval = va;
+		return access_fault(acc);
+	}
+	*ptr = p;
+	*pa_out = pa;
+	return 0;
+}
+
+/* Fetch the instruction bits at pc (16 or 32 bits). */
+static int fetch_slow(struct hart *h, uint64_t pc, uint32_t *bits)
+{
+	uint64_t pa, v;
+	int c;
+	if ((c = xlate(h, pc, 2, ACC_X, h->priv, &pa)))
+		return c;
+	if (bus_load(h->bus, pa, 2, &v)) {
+		h->exc_tval = pc;
+		return EXC_INSN_ACCESS;
+	}
+	tlb_fill(h, pc, pa, ACC_X, h->priv);
+	if ((v & 3) != 3) {
+		*bits = v;
+		return 0;
+	}
+	uint64_t hi, pc2 = pc + 2;
+	if ((c = xlate(h, pc2, 2, ACC_X, h->priv, &pa)))
+		return c;
+	if (bus_load(h->bus, pa, 2, &hi)) {
+		h->exc_tval = pc2;
+		return EXC_INSN_ACCESS;
+	}
+	*bits = (uint32_t)v | (uint32_t)hi << 16;
+	return 0;
+}
+
+static inline int fetch(struct hart *h, uint64_t pc, uint32_t *bits)
+{
+	struct tlb_entry *e = tlb_slot(h, pc);
+	if (likely(e->vpn_x == tlb_tag(pc, h->priv))) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)(pc + e->addend);
+		uint16_t lo;
+		memcpy(&lo, p, 2);
+		if ((lo & 3) != 3) {
+			*bits = lo;
+			return 0;
+		}
+		if (likely((pc & PAGE_MASK) <= BUS_PAGE_SIZE - 4)) {
+			uint16_t hi;
+			memcpy(&hi, p + 2, 2);
+			*bits = lo | (uint32_t)hi << 16;
+			return 0;
+		}
+	}
+	return fetch_slow(h, pc, bits);
+}
+
+/* ------------------------------------------------------------------ */
+/* Traps and interrupts */
+
+/* Take a trap (exception or interrupt) at the current pc. */
+static void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
+{
+	bool irq = cause >> 63;
+	unsigned code = cause & 63;
+	uint64_t deleg = irq ? h->mideleg : h->medeleg;
+
+	if (!irq) {
+		if (h->last_trap_instret == h->minstret && h->last_trap_pc == h->pc &&
+		    h->last_trap_cause == cause) {
+			if (++h->trap_repeat >= 3) {
+				h->exit_code = HART_EXIT_DOUBLE_FAULT;
+				h->slice_end = true;
+				return;
+			}
+		} else {
+			h->trap_repeat = 0;
+		}
+		h->last_trap_pc = h->pc;
+		h->last_trap_cause = cause;
+		h->last_trap_instret = h->minstret;
+	}
+	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
+		uint64_t s = h->mstatus;
+		h->scause = cause;
+		h->sepc = h->pc;
+		h->stval = tval;
+		s = (s & ~MSTATUS_SPIE) | ((s & MSTATUS_SIE) ? MSTATUS_SPIE : 0);
+		s = (s & ~MSTATUS_SPP) | (h->priv == PRV_S ? MSTATUS_SPP : 0);
+		s &= ~MSTATUS_SIE;
+		h->mstatus = s;
+		h->priv = PRV_S;
+		h->pc = (h->stvec & ~3ULL) + ((irq && (h->stvec & 1)) ? 4 * code : 0);
+	} else {
+		uint64_t s = h->mstatus;
+		h->mcause = cause;
+		h->mepc = h->pc;
+		h->mtval = tval;
+		s = (s & ~MSTATUS_MPIE) | ((s & MSTATUS_MIE) ? MSTATUS_MPIE : 0);
+		s = (s & ~MSTATUS_MPP) | ((uint64_t)h->priv << MSTATUS_MPP_SHIFT);
+		s &= ~MSTATUS_MIE;
+		h->mstatus = s;
+		h->priv = PRV_M;
+		h->pc = (h->mtvec & ~3ULL) + ((irq && (h->mtvec & 1)) ? 4 * code : 0);
+	}
+	hart_update_dprv(h);
+}
+
+static void poll_timers(struct hart *h)
+{
+	uint64_t now = hart_read_time(h), ip = 0;
+	if (now >= h->mtimecmp)
+		ip |= MIP_MTIP;
+	if (h->env.ecall && now >= h->stimecmp)
+		ip |= MIP_STIP;
+	h->timer_ip = ip;
+}
+
+/* The interrupt to take now, or -1. */
+static int pending_irq(struct hart *h)
+{
+	uint64_t pend = (atomic_load_explicit(&h->mip, memory_order_relaxed) | h->timer_ip) & h->mie;
+	static const uint8_t order[6] = { IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI };
+	if (!pend)
+		return -1;
+	uint64_t m = pend & ~h->mideleg, s = pend & h->mideleg;
+	bool m_on = h->priv < PRV_M || (h->mstatus & MSTATUS_MIE);
+	bool s_on = h->priv < PRV_S || (h->priv == PRV_S && (h->mstatus & MSTATUS_SIE));
+	uint64_t take = (m_on ? m : 0);
+	if (!take && s_on)
+		take = s;
+	for (unsigned i = 0; take && i < 6; i++)
+		if ((take >> order[i]) & 1)
+			return order[i];
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Execution helpers */
+
+static inline uint64_t sx32(uint64_t v)
+{
+	return (uint64_t)(int64_t)(int32_t)v;
+}
+
+static uint64_t amo_op(unsigned f5, uint64_t old, uint64_t src, bool w)
+{
+	int64_t so = w ? (int32_t)old : (int64_t)old, ss = w ? (int32_t)src : (int64_t)src;
+	uint64_t uo = w ? (uint32_t)old : old, us = w ? (uint32_t)src : src;
+	switch (f5) {
+	case AMO_SWAP: return src;
+	case AMO_ADD: return old + src;
+	case AMO_XOR: return old ^ src;
+	case AMO_OR: return old | src;
+	case AMO_AND: return old & src;
+	case AMO_MIN: return so < ss ? old : src;
+	case AMO_MAX: return so > ss ? old : src;
+	case AMO_MINU: return uo < us ? old : src;
+	default: return uo > us ? old : src;	/* AMO_MAXU */
+	}
+}
+
+static int do_amo(struct hart *h, const struct insn *d)
+{
+	bool w = d->op == OP_AMO_W;
+	unsigned size = w ? 4 : 8;
+	void *p;
+	uint64_t pa, old, src = h->x[d->rs2];
+	int c = atomic_ptr(h, h->x[d->rs1], size, ACC_W, &p, &pa);
+	if (c)
+		return c;
+	if (w) {
+		uint32_t cur = __atomic_load_n((uint32_t *)p, __ATOMIC_RELAXED), nv;
+		do
+			nv = (uint32_t)amo_op(d->aux, cur, src, true);
+		while (!__atomic_compare_exchange_n((uint32_t *)p, &cur, nv, true,
+						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+		old = sx32(cur);
+	} else {
+		uint64_t cur = __atomic_load_n((uint64_t *)p, __ATOMIC_RELAXED), nv;
+		do
+			nv = amo_op(d->aux, cur, src, false);
+		while (!__atomic_compare_exchange_n((uint64_t *)p, &cur, nv, true,
+						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+		old = cur;
+	}
+	bus_notify_write(h->bus, pa, size);
+	h->x[d->rd] = old;
+	return 0;
+}
+
+static int do_lr(struct hart *h, const struct insn *d)
+{
+	bool w = d->op == OP_LR_W;
+	unsigned size = w ? 4 : 8;
+	void *p;
+	uint64_t pa;
+	int c = atomic_ptr(h, h->x[d->rs1], size, ACC_R, &p, &pa);
+	if (c)
+		return c;
+	uint64_t v = w ? (uint64_t)__atomic_load_n((uint32_t *)p, __ATOMIC_SEQ_CST)
+		       : __atomic_load_n((uint64_t *)p, __ATOMIC_SEQ_CST);
+	h->resv_valid = true;
+	h->resv_addr = pa;
+	h->resv_val = v;
+	h->x[d->rd] = w ? sx32(v) : v;
+	return 0;
+}
+
+static int do_sc(struct hart *h, const struct insn *d)
+{
+	bool w = d->op == OP_SC_W;
+	unsigned size = w ? 4 : 8;
+	void *p;
+	uint64_t pa;
+	int c = atomic_ptr(h, h->x[d->rs1], size, ACC_W, &p, &pa);
+	if (c)
+		return c;
+	bool ok = false;
+	if (h->resv_valid && h->resv_addr == pa) {
+		if (w) {
+			uint32_t expect = (uint32_t)h->resv_val;
+			ok = __atomic_compare_exchange_n((uint32_t *)p, &expect,
+							 (uint32_t)h->x[d->rs2], false,
+							 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		} else {
+			uint64_t expect = h->resv_val;
+			ok = __atomic_compare_exchange_n((uint64_t *)p, &expect, h->x[d->rs2],
+							 false, __ATOMIC_SEQ_CST,
+							 __ATOMIC_SEQ_CST);
+		}
+		if (ok)
+			bus_notify_write(h->bus, pa, size);
+	}
+	h->resv_valid = false;
+	h->x[d->rd] = !ok;
+	return 0;
+}
+
+/* CSR instruction; returns 0 or EXC_ILLEGAL. */
+static int do_csr(struct hart *h, const struct insn *d)
+{
+	unsigned csr = d->imm & 0xfff;
+	bool imm = d->op >= OP_CSRRWI;
+	uint64_t src = imm ? d->rs1 : h->x[d->rs1];
+	unsigned kind = (d->op - OP_CSRRW) % 3;	/* 0 write, 1 set, 2 clear */
+	bool do_write = kind == 0 || d->rs1 != 0;
+	uint64_t old = 0;
+
+	if (csr_read(h, csr, &old))
+		return EXC_ILLEGAL;
+	if (do_write) {
+		uint64_t nv = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
+		if (csr_write(h, csr, nv))
+			return EXC_ILLEGAL;
+	}
+	h->x[d->rd] = old;
+	return 0;
+}
+
+static inline bool fs_off(const struct hart *h)
+{
+	return !(h->mstatus & MSTATUS_FS);
+}
+
+static inline void fs_dirty(struct hart *h)
+{
+	h->mstatus |= MSTATUS_FS | MSTATUS_SD;
+}
+
+static int do_fp(struct hart *h, const struct insn *d)
+{
+	unsigned rm = d->rm;
+	if (fs_off(h))
+		return EXC_ILLEGAL;
+	if (rm == RM_DYN)
+		rm = h->frm;
+	if (rm > RM_RMM)
+		return EXC_ILLEGAL;
+	enum fpu_op op = (enum fpu_op)d->aux;
+	if (d->op == OP_FP_FX) {
+		h->f[d->rd] = fpu_exec(op, h->x[d->rs1], 0, 0, rm, &h->fflags);
+	} else {
+		uint64_t r = fpu_exec(op, h->f[d->rs1], h->f[d->rs2], h->f[d->rs3], rm,
+				      &h->fflags);
+		if (d->op == OP_FP_X)
+			h->x[d->rd] = r;
+		else
+			h->f[d->rd] = r;
+	}
+	fs_dirty(h);
+	return 0;
+}
+
+static const struct insn *decode_cached(struct hart *h, uint32_t bits)
+{
+	uint32_t k = (bits ^ (bits >> 12) ^ (bits >> 20)) & (ICACHE_SIZE - 1);
+	typeof(h->icache->e[0]) *e = &h->icache->e[k];
+	if (unlikely(!e->valid || e->bits != bits)) {
+		insn_decode(&e->d, bits);
+		e->bits = bits;
+		e->valid = 1;
+	}
+	return &e->d;
+}
+
+static void trace_insn(struct hart *h, unsigned prv, uint64_t pc, uint32_t bits,
+		       const struct insn *d)
+{
+	char dis[96], val[64] = "";
+	insn_disasm(d, bits, pc, dis, sizeof dis);
+	switch (d->op) {
+	case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
+	case OP_SB: case OP_SH: case OP_SW: case OP_SD: case OP_FSW: case OP_FSD:
+	case OP_FENCE: case OP_FENCE_I: case OP_ECALL: case OP_EBREAK: case OP_MRET:
+	case OP_SRET: case OP_WFI: case OP_SFENCE_VMA: case OP_ILLEGAL:
+		break;
+	case OP_FLW: case OP_FLD: case OP_FP_F: case OP_FP_FX:
+		snprintf(val, sizeof val, "   %s <- 0x%016llx", freg_name(d->rd),
+			 (unsigned long long)h->f[d->rd]);
+		break;
+	default:
+		if (d->rd)
+			snprintf(val, sizeof val, "   %s <- 0x%016llx", reg_name(d->rd),
+				 (unsigned long long)h->x[d->rd]);
+	}
+	if (d->len == 2)
+		fprintf(stderr, "core %3llu: %u 0x%016llx (0x%04x) %s%s\n",
+			(unsigned long long)h->mhartid, prv, (unsigned long long)pc,
+			bits & 0xffff, dis, val);
+	else
+		fprintf(stderr, "core %3llu: %u 0x%016llx (0x%08x) %s%s\n",
+			(unsigned long long)h->mhartid, prv, (unsigned long long)pc,
+			bits, dis, val);
+}
+
+/* ------------------------------------------------------------------ */
+/* The interpreter loop for one slice. Returns instructions stepped. */
+
+static uint64_t run_slice(struct hart *h, uint64_t n)
+{
+	uint64_t i;
+	uint64_t *x = h->x;
+	h->slice_end = false;
+	for (i = 0; i < n;) {
+		uint32_t bits;
+		uint64_t pc = h->pc, t, npc;
+		int c;
+		if (unlikely(atomic_load_explicit(&h->req, memory_order_relaxed)))
+			break;
+		i++;
+		if (unlikely((c = fetch(h, pc, &bits)))) {
+			hart_take_trap(h, c, h->exc_tval);
+			if (h->slice_end)
+				break;
+			continue;
+		}
+		const struct insn *d = decode_cached(h, bits);
+		unsigned prv = h->priv;
+		npc = pc + d->len;
+
+		switch (d->op) {
+		case OP_LUI: x[d->rd] = d->imm; break;
+		case OP_AUIPC: x[d->rd] = pc + d->imm; break;
+		case OP_JAL: x[d->rd] = npc; npc = pc + d->imm; break;
+		case OP_JALR:
+			t = (x[d->rs1] + d->imm) & ~1ULL;
+			x[d->rd] = npc;
+			npc = t;
+			break;
+		case OP_BEQ: if (x[d->rs1] == x[d->rs2]) npc = pc + d->imm; break;
+		case OP_BNE: if (x[d->rs1] != x[d->rs2]) npc = pc + d->imm; break;
+		case OP_BLT: if ((int64_t)x[d->rs1] < (int64_t)x[d->rs2]) npc = pc + d->imm; break;
+		case OP_BGE: if ((int64_t)x[d->rs1] >= (int64_t)x[d->rs2]) npc = pc + d->imm; break;
+		case OP_BLTU: if (x[d->rs1] < x[d->rs2]) npc = pc + d->imm; break;
+		case OP_BGEU: if (x[d->rs1] >= x[d->rs2]) npc = pc + d->imm; break;
+
+		case OP_LB: if ((c = load_i8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_LH: if ((c = load_i16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_LW: if ((c = load_i32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_LD: if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_LBU: if ((c = load_u8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_LHU: if ((c = load_u16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_LWU: if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
+		case OP_SB: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 1))) goto exc; break;
+		case OP_SH: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 2))) goto exc; break;
+		case OP_SW: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 4))) goto exc; break;
+		case OP_SD: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 8))) goto exc; break;
+
+		case OP_ADDI: x[d->rd] = x[d->rs1] + d->imm; break;
+		case OP_SLTI: x[d->rd] = (int64_t)x[d->rs1] < d->imm; break;
+		case OP_SLTIU: x[d->rd] = x[d->rs1] < (uint64_t)d->imm; break;
+		case OP_XORI: x[d->rd] = x[d->rs1] ^ d->imm; break;
+		case OP_ORI: x[d->rd] = x[d->rs1] | d->imm; break;
+		case OP_ANDI: x[d->rd] = x[d->rs1] & d->imm; break;
+		case OP_SLLI: x[d->rd] = x[d->rs1] << d->imm; break;
+		case OP_SRLI: x[d->rd] = x[d->rs1] >> d->imm; break;
+		case OP_SRAI: x[d->rd] = (int64_t)x[d->rs1] >> d->imm; break;
+		case OP_ADD: x[d->rd] = x[d->rs1] + x[d->rs2]; break;
+		case OP_SUB: x[d->rd] = x[d->rs1] - x[d->rs2]; break;
+		case OP_SLL: x[d->rd] = x[d->rs1] << (x[d->rs2] & 63); break;
+		case OP_SLT: x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2]; break;
+		case OP_SLTU: x[d->rd] = x[d->rs1] < x[d->rs2]; break;
+		case OP_XOR: x[d->rd] = x[d->rs1] ^ x[d->rs2]; break;
+		case OP_SRL: x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63); break;
+		case OP_SRA: x[d->rd] = (int64_t)x[d->rs1] >> (x[d->rs2] & 63); break;
+		case OP_OR: x[d->rd] = x[d->rs1] | x[d->rs2]; break;
+		case OP_AND: x[d->rd] = x[d->rs1] & x[d->rs2]; break;
+		case OP_ADDIW: x[d->rd] = sx32(x[d->rs1] + d->imm); break;
+		case OP_SLLIW: x[d->rd] = sx32((uint32_t)x[d->rs1] << d->imm); break;
+		case OP_SRLIW: x[d->rd] = sx32((uint32_t)x[d->rs1] >> d->imm); break;
+		case OP_SRAIW: x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> d->imm); break;
+		case OP_ADDW: x[d->rd] = sx32(x[d->rs1] + x[d->rs2]); break;
+		case OP_SUBW: x[d->rd] = sx32(x[d->rs1] - x[d->rs2]); break;
+		case OP_SLLW: x[d->rd] = sx32((uint32_t)x[d->rs1] << (x[d->rs2] & 31)); break;
+		case OP_SRLW: x[d->rd] = sx32((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)); break;
+		case OP_SRAW: x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> (x[d->rs2] & 31)); break;
+
+		case OP_MUL: x[d->rd] = x[d->rs1] * x[d->rs2]; break;
+		case OP_MULH:
+			x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64);
+			break;
+		case OP_MULHSU:
+			x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] *
+					       (__int128)(unsigned __int128)x[d->rs2]) >> 64);
+			break;
+		case OP_MULHU:
+			x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64);
+			break;
+		case OP_DIV: {
+			int64_t a = x[d->rs1], b = x[d->rs2];
+			x[d->rd] = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a
+				   : (uint64_t)(a / b);
+			break;
+		}
+		case OP_DIVU: x[d->rd] = x[d->rs2] ? x[d->rs1] / x[d->rs2] : ~0ULL; break;
+		case OP_REM: {
+			int64_t a = x[d->rs1], b = x[d->rs2];
+			x[d->rd] = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0
+				   : (uint64_t)(a % b);
+			break;
+		}
+		case OP_REMU: x[d->rd] = x[d->rs2] ? x[d->rs1] % x[d->rs2] : x[d->rs1]; break;
+		case OP_MULW: x[d->rd] = sx32(x[d->rs1] * x[d->rs2]); break;
+		case OP_DIVW: {
+			int32_t a = x[d->rs1], b = x[d->rs2];
+			x[d->rd] = b == 0 ? ~0ULL : (a == INT32_MIN && b == -1) ? sx32(a)
+				   : sx32(a / b);
+			break;
+		}
+		case OP_DIVUW: {
+			uint32_t a = x[d->rs1], b = x[d->rs2];
+			x[d->rd] = b ? sx32(a / b) : ~0ULL;
+			break;
+		}
+		case OP_REMW: {
+			int32_t a = x[d->rs1], b = x[d->rs2];
+			x[d->rd] = b == 0 ? sx32(a) : (a == INT32_MIN && b == -1) ? 0
+				   : sx32(a % b);
+			break;
+		}
+		case OP_REMUW: {
+			uint32_t a = x[d->rs1], b = x[d->rs2];
+			x[d->rd] = b ? sx32(a % b) : sx32(a);
+			break;
+		}
+
+		case OP_FENCE:
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			break;
+		case OP_FENCE_I:
+			break;	/* the decode memo is keyed by bits: nothing stale */
+		case OP_ECALL:
+			if (prv == PRV_S && h->env.ecall) {
+				if (h->env.ecall(h, h->env.opaque)) {
+					h->slice_end = true;
+					break;
+				}
+			}
+			c = prv == PRV_U ? EXC_ECALL_U : prv == PRV_S ? EXC_ECALL_S : EXC_ECALL_M;
+			h->exc_tval = 0;
+			goto exc;
+		case OP_EBREAK:
+			c = EXC_BREAKPOINT;
+			h->exc_tval = pc;
+			goto exc;
+		case OP_MRET: {
+			if (prv != PRV_M)
+				goto illegal;
+			uint64_t s = h->mstatus;
+			unsigned mpp = (s >> MSTATUS_MPP_SHIFT) & 3;
+			s = (s & ~MSTATUS_MIE) | ((s & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+			s |= MSTATUS_MPIE;
+			s &= ~MSTATUS_MPP;
+			if (mpp != PRV_M)
+				s &= ~MSTATUS_MPRV;
+			h->mstatus = s;
+			h->priv = mpp;
+			hart_update_dprv(h);
+			npc = h->mepc;
+			h->slice_end = true;
+			break;
+		}
+		case OP_SRET: {
+			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TSR)))
+				goto illegal;
+			uint64_t s = h->mstatus;
+			unsigned spp = (s & MSTATUS_SPP) ? PRV_S : PRV_U;
+			s = (s & ~MSTATUS_SIE) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
+			s |= MSTATUS_SPIE;
+			s &= ~(MSTATUS_SPP | MSTATUS_MPRV);
+			h->mstatus = s;
+			h->priv = spp;
+			hart_update_dprv(h);
+			npc = h->sepc;
+			h->slice_end = true;
+			break;
+		}
+		case OP_WFI:
+			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
+				goto illegal;
+			h->pc = npc;
+			poll_timers(h);
+			if (!((atomic_load(&h->mip) | h->timer_ip) & h->mie)) {
+				h->wfi = true;
+				h->exit_code = HART_EXIT_WFI;
+			}
+			h->slice_end = true;
+			break;
+		case OP_SFENCE_VMA:
+			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
+				goto illegal;
+			tlb_flush(h);
+			break;
+		case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
+		case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
+			if ((c = do_csr(h, d)))
+				goto illegal;
+			break;
+
+		case OP_LR_W: case OP_LR_D:
+			if ((c = do_lr(h, d))) goto exc;
+			break;
+		case OP_SC_W: case OP_SC_D:
+			if ((c = do_sc(h, d))) goto exc;
+			break;
+		case OP_AMO_W: case OP_AMO_D:
+			if ((c = do_amo(h, d))) goto exc;
+			break;
+
+		case OP_FLW:
+			if (fs_off(h)) goto illegal;
+			if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc;
+			h->f[d->rd] = t | 0xffffffff00000000ULL;
+			fs_dirty(h);
+			break;
+		case OP_FLD:
+			if (fs_off(h)) goto illegal;
+			if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc;
+			h->f[d->rd] = t;
+			fs_dirty(h);
+			break;
+		case OP_FSW:
+			if (fs_off(h)) goto illegal;
+			if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 4))) goto exc;
+			break;
+		case OP_FSD:
+			if (fs_off(h)) goto illegal;
+			if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 8))) goto exc;
+			break;
+		case OP_FP_F: case OP_FP_X: case OP_FP_FX:
+			if (do_fp(h, d)) goto illegal;
+			break;
+		default:
+			goto illegal;
+		}
+		/* retired */
+		x[0] = 0;
+		h->pc = npc;
+		h->minstret++;
+		if (unlikely(h->trace))
+			trace_insn(h, prv, pc, bits, d);
+		if (unlikely(h->slice_end))
+			break;
+		continue;
+illegal:
+		c = EXC_ILLEGAL;
+		h->exc_tval = d->len == 2 ? (bits & 0xffff) : bits;
+exc:
+		x[0] = 0;
+		if (unlikely(h->trace))
+			fprintf(stderr, "core %3llu: exception %d, epc 0x%016llx, tval 0x%016llx\n",
+				(unsigned long long)h->mhartid, c, (unsigned long long)pc,
+				(unsigned long long)h->exc_tval);
+		hart_take_trap(h, c, h->exc_tval);
+		if (h->slice_end)
+			break;
+	}
+	return i;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public interface */
+
+static void handle_requests(struct hart *h, uint32_t req)
+{
+	if (req & (HART_REQ_TLB | HART_REQ_FENCEI)) {
+		if (req & HART_REQ_TLB)
+			tlb_flush(h);
+		atomic_fetch_add(&h->flush_ack, 1);
+	}
+}
+
+enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
+{
+	uint64_t left = max_insns ? max_insns : UINT64_MAX;
+	h->exit_code = -1;
+	h->wfi = false;
+	while (left) {
+		uint32_t req = atomic_exchange_explicit(&h->req, 0, memory_order_acquire);
+		if (req) {
+			handle_requests(h, req);
+			if (req & HART_REQ_EXIT)
+				return HART_EXIT_STOP;
+		}
+		if (h->halt)
+			return HART_EXIT_HALT;
+		if (atomic_load_explicit(&h->bus->gen, memory_order_relaxed) != h->tlb_gen)
+			tlb_flush(h);
+		poll_timers(h);
+		int irq = pending_irq(h);
+		if (irq >= 0)
+			hart_take_trap(h, (1ULL << 63) | irq, 0);
+		uint64_t n = run_slice(h, left < SLICE ? left : SLICE);
+		left -= n;
+		h->steps += n;
+		if (h->halt)
+			return HART_EXIT_HALT;
+		if (h->exit_code >= 0)
+			return (enum hart_exit)h->exit_code;
+	}
+	return HART_EXIT_BUDGET;
+}
+
+void hart_reset(struct hart *h)
+{
+	struct bus *bus = h->bus;
+	struct hart_env env = h->env;
+	uint64_t id = h->mhartid;
+	struct hart_icache *ic = h->icache;
+	bool trace = h->trace;
+
+	memset(h->x, 0, sizeof h->x);
+	memset(h->f, 0, sizeof h->f);
+	h->pc = 0;
+	h->priv = PRV_M;
+	h->fflags = h->frm = 0;
+	h->mstatus = (2ULL << 32) | (2ULL << 34);
+	/* rv64 + A C D F I M S U */
+	h->misa = (2ULL << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) |
+		  (1 << 12) | (1 << 18) | (1 << 20);
+	h->medeleg = h->mideleg = h->mie = 0;
+	atomic_store(&h->mip, 0);
+	h->mtvec = h->stvec = h->mepc = h->sepc = 0;
+	h->mcause = h->scause = h->mtval = h->stval = 0;
+	h->mscratch = h->sscratch = h->satp = 0;
+	h->mcounteren = h->scounteren = h->mcountinhibit = 0;
+	h->menvcfg = h->senvcfg = 0;
+	h->pmpcfg[0] = h->pmpcfg[1] = 0;
+	memset(h->pmpaddr, 0, sizeof h->pmpaddr);
+	h->mcycle = h->minstret = 0;
+	h->mtimecmp = h->stimecmp = UINT64_MAX;
+	h->resv_valid = false;
+	h->halt = h->wfi = false;
+	h->last_trap_pc = h->last_trap_cause = ~0ULL;
+	h->trap_repeat = 0;
+	h->timer_ip = 0;
+	h->cycle_delta = 0;
+	h->last_trap_instret = ~0ULL;
+	h->exit_code = -1;
+	h->bus = bus;
+	h->env = env;
+	h->mhartid = id;
+	h->icache = ic;
+	h->trace = trace;
+	hart_update_dprv(h);
+	tlb_flush(h);
+	if (h->env.ecall)
+		hart_pmp_allow_all(h);
+}
+
+int hart_init(struct hart *h, struct bus *bus, uint64_t hartid,
+	      const struct hart_env *env)
+{
+	memset(h, 0, sizeof *h);
+	h->icache = calloc(1, sizeof *h->icache);
+	if (!h->icache)
+		return -ENOMEM;
+	h->bus = bus;
+	if (env)
+		h->env = *env;
+	h->mhartid = hartid;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	atomic_store(&h->req, 0);
+	atomic_store(&h->flush_ack, 0);
+	hart_reset(h);
+	return 0;
+}
+
+void hart_destroy(struct hart *h)
+{
+	free(h->icache);
+	h->icache = NULL;
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+}
+
+void hart_pmp_allow_all(struct hart *h)
+{
+	h->pmpaddr[0] = (1ULL << 54) - 1;
+	h->pmpcfg[0] = (h->pmpcfg[0] & ~0xffULL) | 0x1f;	/* NAPOT, RWX */
+	tlb_flush(h);
+}
+
+uint64_t hart_next_deadline(struct hart *h)
+{
+	uint64_t d = h->mtimecmp;
+	if (h->env.ecall && h->stimecmp < d)
+		d = h->stimecmp;
+	return d;
+}
+
+void hart_wait(struct hart *h, uint64_t timeout_ns)
+{
+	struct timespec ts;
+	pthread_mutex_lock(&h->lock);
+	if (!atomic_load(&h->req)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t ns = ts.tv_nsec + (timeout_ns % 1000000000ULL);
+		ts.tv_sec += timeout_ns / 1000000000ULL + ns / 1000000000ULL;
+		ts.tv_nsec = ns % 1000000000ULL;
+		pthread_cond_timedwait(&h->cond, &h->lock, &ts);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void hart_kick(struct hart *h)
+{
+	pthread_mutex_lock(&h->lock);
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void hart_request(struct hart *h, uint32_t req)
+{
+	atomic_fetch_or(&h->req, req);
+	hart_kick(h);
+}
+
+void hart_set_mip(struct hart *h, uint64_t bits)
+{
+	atomic_fetch_or(&h->mip, bits);
+	hart_request(h, HART_REQ_IRQ);
+}
+
+void hart_clear_mip(struct hart *h, uint64_t bits)
+{
+	atomic_fetch_and(&h->mip, ~bits);
+	hart_request(h, HART_REQ_IRQ);
+}
+
+int hart_disasm(uint32_t insn, uint64_t pc, char *buf, unsigned len)
+{
+	struct insn d;
+	insn_decode(&d, insn);
+	return insn_disasm(&d, insn, pc, buf, len);
+}

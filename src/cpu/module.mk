@@ -1,0 +1,1 @@
+# CPU core unit tests (owner: cpu helper).
