@@ -564,6 +564,51 @@ static int run_vectors(bool hostile)
 	return fails ? 1 : 0;
 }
 
+/* The spec's FCVT saturation table, for every integer type and both formats:
+ * inputs -inf, below range, above range, +inf, NaN (all NV). */
+static int run_saturation(void)
+{
+	static const struct {
+		enum fpu_op op;
+		uint64_t lo, hi; /* results for the low and high/NaN rows */
+		uint64_t below, above; /* an out-of-range input of each sign */
+	} t[] = {
+		{ FOP_CVT_W_S, 0xffffffff80000000, 0x7fffffff, S(0xcf000001), S(0x4f000000) },
+		{ FOP_CVT_WU_S, 0, 0xffffffffffffffff, S(0xbf800000), S(0x4f800000) },
+		{ FOP_CVT_L_S, 0x8000000000000000, 0x7fffffffffffffff, S(0xdf000001), S(0x5f000000) },
+		{ FOP_CVT_LU_S, 0, 0xffffffffffffffff, S(0xbf800000), S(0x5f800000) },
+		{ FOP_CVT_W_D, 0xffffffff80000000, 0x7fffffff, 0xc1e0000000200000, 0x41e0000000000000 },
+		{ FOP_CVT_WU_D, 0, 0xffffffffffffffff, 0xbff0000000000000, 0x41f0000000000000 },
+		{ FOP_CVT_L_D, 0x8000000000000000, 0x7fffffffffffffff, 0xc3e0000000000001, 0x43e0000000000000 },
+		{ FOP_CVT_LU_D, 0, 0xffffffffffffffff, 0xbff0000000000000, 0x43f0000000000000 },
+	};
+	int fails = 0;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		bool single = t[i].op < FOP_ADD_D;
+		uint64_t ninf = single ? S(0xff800000) : 0xfff0000000000000;
+		uint64_t pinf = single ? S(0x7f800000) : 0x7ff0000000000000;
+		uint64_t qnan = single ? S(0x7fc00000) : 0x7ff8000000000000;
+		uint64_t snan = single ? S(0xff800001) : 0xfff0000000000001;
+		const uint64_t in[6] = { ninf, t[i].below, t[i].above, pinf, qnan, snan };
+		bool good = true;
+		for (unsigned rm = 0; rm <= RM_RMM; rm++)
+			for (unsigned j = 0; j < 6; j++) {
+				uint32_t fl = 0;
+				uint64_t r = fpu_exec(t[i].op, in[j], 0, 0, rm, &fl);
+				uint64_t want = j < 2 ? t[i].lo : t[i].hi;
+				if (r != want || fl != FFLAG_NV) {
+					printf("#   %s rm=%s in=%016" PRIx64 ": want %016" PRIx64
+					       " NV, got %016" PRIx64 " fflags %02x\n",
+					       fpu_op_name(t[i].op), rm_names[rm], in[j], want, r, fl);
+					good = false;
+				}
+			}
+		printf("%s - %s saturation table\n", good ? "ok" : "not ok", fpu_op_name(t[i].op));
+		fails += !good;
+	}
+	return fails ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "--gen"))
@@ -575,5 +620,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = run_vectors(false);
+	rc |= run_saturation();
 	return run_vectors(true) | rc;
 }
