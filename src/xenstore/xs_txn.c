@@ -19,6 +19,7 @@ struct xs_tnode {
     size_t len;
     uint64_t hash;
     bool exists, dirty, kids_valid, kids_dirty;
+    bool fire;                   /* explicit target of a request: watches fire */
     uint8_t *val;
     uint32_t vlen;
     struct xs_perm *perms;
@@ -361,6 +362,7 @@ static int txn_create_child(struct xs_tree *tree, struct xs_txn *t, struct xs_tn
         return rc;
     kids_clear(tn);
     tn->exists = tn->dirty = tn->kids_valid = tn->kids_dirty = true;
+    tn->fire = false;
     if ((rc = tn_set_val(tn, NULL, 0)) || (rc = tn_set_perms(tn, p->perms, p->nperms)))
         return rc;
     if (owner >= 0)
@@ -397,12 +399,13 @@ static int txn_write(struct xs_tree *tree, struct xs_txn *t, const char *path, s
             plen = clen;
         }
         tn = p;
+        tn->fire = true;
     } else if (rc) {
         return rc;
     }
     if (!val)
         return 0;
-    tn->dirty = true;
+    tn->dirty = tn->fire = true;
     return tn_set_val(tn, val, vlen);
 }
 
@@ -413,7 +416,7 @@ static int txn_set_perms(struct xs_tree *tree, struct xs_txn *t, const char *pat
     int rc = tx_resolve(tree, t, path, len, &tn);
     if (rc)
         return rc;
-    tn->dirty = true;
+    tn->dirty = tn->fire = true;
     return tn_set_perms(tn, perms, nperms);
 }
 
@@ -438,12 +441,12 @@ static int txn_rm(struct xs_tree *tree, struct xs_txn *t, const char *path, size
     }
     p->kids_dirty = true;
     tn->exists = false;
-    tn->dirty = true;
+    tn->dirty = tn->fire = true;
     kids_clear(tn);
     /* Everything the overlay holds below is gone with it. */
     for (struct xs_tnode *d = t->all; d; d = d->anext) {
         if (d->len > len && !memcmp(d->path, path, len) && d->path[len] == '/') {
-            d->exists = d->dirty = d->kids_dirty = false;
+            d->exists = d->dirty = d->kids_dirty = d->fire = false;
             kids_clear(d);
         }
     }
@@ -469,7 +472,7 @@ static int commit_one(struct xs_tree *tree, struct xs_tnode *tn, xs_change_fn *f
     struct xs_node *live = xs_tree_get(tree, tn->path, tn->len);
     if (!tn->exists) {
         if (tn->dirty && live && live != tree->root) {
-            if (fn)
+            if (fn && tn->fire)
                 fn(ctx, tn->path, tn->len, true, live->perms, live->nperms);
             xs_tree_remove(tree, live);
         }
@@ -482,7 +485,7 @@ static int commit_one(struct xs_tree *tree, struct xs_tnode *tn, xs_change_fn *f
         if ((rc = xs_tree_set_value(tree, live, tn->val, tn->vlen)) ||
             (rc = xs_tree_set_perms(tree, live, tn->perms, tn->nperms)))
             return rc;
-        if (fn)
+        if (fn && tn->fire)
             fn(ctx, tn->path, tn->len, false, tn->perms, tn->nperms);
     }
     if (tn->kids_dirty && live->first) {

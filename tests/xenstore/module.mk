@@ -1,0 +1,9 @@
+# XenStore checks: C unit test of the server core (also under ASan+UBSan),
+# Debian's clients, Xen's test-xenstore, hostile clients, state file.
+UNIT_TESTS += test-xenstore-core
+test-xenstore-core_SRCS := tests/xenstore/test_xs_core.c
+test-xenstore-core_LIBS := xenstore
+
+CHECKS += $$B/bin/test-xenstore-core tests/xenstore/debian-clients.sh \
+          tests/xenstore/xen-test-xenstore.sh tests/xenstore/hostile.sh tests/xenstore/state.sh
+SAN_CHECKS += $$B/bin/test-xenstore-core tests/xenstore/hostile.sh tests/xenstore/xen-test-xenstore.sh
