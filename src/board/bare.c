@@ -36,7 +36,7 @@ static uint64_t bare_time(void *opaque)
 		int64_t ns = (ts.tv_sec - m->t0.tv_sec) * 1000000000LL + (ts.tv_nsec - m->t0.tv_nsec);
 		return (uint64_t)ns / (1000000000ULL / BARE_TIMEBASE_HZ);
 	}
-	return m->hart.minstret / BARE_INSNS_PER_TICK + m->skip;
+	return m->hart.retired / BARE_INSNS_PER_TICK + m->skip;
 }
 
 static void bare_htif_exit(void *opaque)

@@ -67,7 +67,7 @@ static inline void hart_update_dprv(struct hart *h)
 
 static inline uint64_t hart_read_time(struct hart *h)
 {
-	return h->env.read_time ? h->env.read_time(h->env.opaque) : h->minstret;
+	return h->env.read_time ? h->env.read_time(h->env.opaque) : h->retired;
 }
 
 /* disasm.c: disassemble a decoded instruction */

@@ -85,7 +85,7 @@ int csr_read(struct hart *h, unsigned csr, uint64_t *val)
 	case CSR_CYCLE:
 		if (!counter_allowed(h, 0))
 			return -1;
-		*val = h->minstret + h->cycle_delta;
+		*val = h->mcycle;
 		return 0;
 	case CSR_TIME:
 		if (!counter_allowed(h, 1))
@@ -124,13 +124,13 @@ int csr_read(struct hart *h, unsigned csr, uint64_t *val)
 	case CSR_MTVEC: *val = h->mtvec; return 0;
 	case CSR_MCOUNTEREN: *val = h->mcounteren; return 0;
 	case CSR_MENVCFG: *val = h->menvcfg; return 0;
-	case CSR_MCOUNTINHIBIT: *val = 0; return 0;
+	case CSR_MCOUNTINHIBIT: *val = h->mcountinhibit; return 0;
 	case CSR_MSCRATCH: *val = h->mscratch; return 0;
 	case CSR_MEPC: *val = h->mepc; return 0;
 	case CSR_MCAUSE: *val = h->mcause; return 0;
 	case CSR_MTVAL: *val = h->mtval; return 0;
 	case CSR_MIP: *val = mip_value(h); return 0;
-	case CSR_MCYCLE: *val = h->minstret + h->cycle_delta; return 0;
+	case CSR_MCYCLE: *val = h->mcycle; return 0;
 	case CSR_MINSTRET: *val = h->minstret; return 0;
 	}
 	if (csr >= CSR_HPM3 && csr <= CSR_HPM31) {
@@ -241,7 +241,11 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
 	case CSR_MTVEC: h->mtvec = val & ~2ULL; return 0;
 	case CSR_MCOUNTEREN: h->mcounteren = (uint32_t)val; return 0;
 	case CSR_MENVCFG: h->menvcfg = val & 1; return 0;
-	case CSR_MCOUNTINHIBIT: return 0;	/* counters always run */
+	case CSR_MCOUNTINHIBIT:
+		h->mcountinhibit = val & 5;	/* CY, IR; HPM counters are zero */
+		h->cy_inc = !(val & 1);
+		h->ir_inc = !(val & 4);
+		return 0;
 	case CSR_MSCRATCH: h->mscratch = val; return 0;
 	case CSR_MEPC: h->mepc = val & ~1ULL; return 0;
 	case CSR_MCAUSE: h->mcause = val; return 0;
@@ -254,8 +258,9 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
 		h->slice_end = true;
 		return 0;
 	}
-	case CSR_MCYCLE: h->cycle_delta = val - (h->minstret + 1); return 0;
-	case CSR_MINSTRET: h->minstret = val - 1; return 0;	/* the retire adds 1 */
+	/* The retiring instruction's own increment must not show: */
+	case CSR_MCYCLE: h->mcycle = val - h->cy_inc; return 0;
+	case CSR_MINSTRET: h->minstret = val - h->ir_inc; return 0;
 	}
 	if ((csr >= CSR_MHPM3 && csr <= CSR_MHPM31) ||
 	    (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31))

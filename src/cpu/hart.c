@@ -279,7 +279,7 @@ static void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
 
 	if (!irq) {
-		if (h->last_trap_instret == h->minstret && h->last_trap_pc == h->pc &&
+		if (h->last_trap_instret == h->retired && h->last_trap_pc == h->pc &&
 		    h->last_trap_cause == cause) {
 			if (++h->trap_repeat >= 3) {
 				h->exit_code = HART_EXIT_DOUBLE_FAULT;
@@ -291,7 +291,7 @@ static void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
 		}
 		h->last_trap_pc = h->pc;
 		h->last_trap_cause = cause;
-		h->last_trap_instret = h->minstret;
+		h->last_trap_instret = h->retired;
 	}
 	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
 		uint64_t s = h->mstatus;
@@ -790,7 +790,9 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		/* retired */
 		x[0] = 0;
 		h->pc = npc;
-		h->minstret++;
+		h->minstret += h->ir_inc;
+		h->mcycle += h->cy_inc;
+		h->retired++;
 		if (unlikely(h->trace))
 			trace_insn(h, prv, pc, bits, d);
 		if (unlikely(h->slice_end))
@@ -888,7 +890,8 @@ void hart_reset(struct hart *h)
 	h->last_trap_pc = h->last_trap_cause = ~0ULL;
 	h->trap_repeat = 0;
 	h->timer_ip = 0;
-	h->cycle_delta = 0;
+	h->cy_inc = h->ir_inc = 1;
+	h->retired = 0;
 	h->last_trap_instret = ~0ULL;
 	h->exit_code = -1;
 	h->bus = bus;

@@ -84,6 +84,7 @@ struct hart {
 	uint64_t pmpaddr[16];
 	uint64_t mcycle, minstret;	/* minstret counts retired instructions exactly */
 	uint64_t steps;		/* instructions stepped: retired + trapped (budget) */
+	uint64_t retired;	/* instructions retired (not inhibitable) */
 
 	/* Timers: the interrupt is pending while time >= cmp. */
 	uint64_t mtimecmp;	/* CLINT, drives MTIP */
@@ -123,7 +124,7 @@ struct hart {
 	/* --- internal to src/cpu (do not touch from outside) --- */
 	uint8_t dprv;		/* privilege for data accesses (after MPRV) */
 	uint64_t timer_ip;	/* MTIP/STIP derived from time vs. the compares */
-	uint64_t cycle_delta;	/* mcycle = minstret + cycle_delta */
+	uint8_t cy_inc, ir_inc;	/* 1 unless mcountinhibit.CY / .IR */
 	uint64_t exc_tval;	/* tval of the exception being raised */
 	uint64_t last_trap_instret;
 	int exit_code;		/* enum hart_exit pending from inside a slice, or -1 */
