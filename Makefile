@@ -69,8 +69,8 @@ unit: $(addprefix $(B)/bin/,$(UNIT_TESTS))
 # make check: plain build + sanitizer build, then every check through the runner.
 check: all
 	$(MAKE) --no-print-directory B=$(B)/san SAN=1 OPT=-O1 all
-	B=$(B) SAN_B=$(B)/san tests/runner.sh $(CHECKS) \
-	  $(foreach c,$(SAN_CHECKS),san:$(c))
+	B=$(B) SAN_B=$(B)/san tests/runner.sh $(foreach c,$(CHECKS),'$(c)') \
+	  $(foreach c,$(SAN_CHECKS),'san:$(c)')
 
 clean:
 	rm -rf $(B)

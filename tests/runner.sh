@@ -18,7 +18,7 @@ for spec in "$@"; do
   case $spec in san:*) check=${spec#san:}; bdir=$SAN_B ;; esac
   echo "### $label"
   log=$(mktemp)
-  B=$bdir bash -c "\"$check\"" 2>&1 | tee "$log"
+  B=$bdir bash -c "$check" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   p=$(grep -c -E '^ok( |$)' "$log"); f=$(grep -c -E '^not ok( |$)' "$log")
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
