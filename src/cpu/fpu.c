@@ -335,7 +335,7 @@ static uint64_t arith_soft(const struct fmt *f, enum arith k, double x, double y
 	case AR_SUB: r = a - b; break;
 	case AR_MUL: r = a * b; break;
 	case AR_DIV: r = a / b; break;
-	default:     r = a * b + c; break; /* AR_FMA: a*b is exact in 113 bits */
+	default:     r = a * b + c; break; /* FMA (sqrt never comes here): a*b is exact */
 	}
 	FENCE(r);
 	e = env_get(RM_RTZ);
@@ -379,8 +379,7 @@ static uint64_t arith_host_d(enum arith k, double x, double y, double z, unsigne
 	case AR_SUB: r = x - y; break;
 	case AR_MUL: r = x * y; break;
 	case AR_DIV: r = x / y; break;
-	case AR_SQRT: r = __builtin_sqrt(x); break;
-	default:     r = __builtin_fma(x, y, z); break;
+	default:     r = __builtin_sqrt(x); break; /* FMA never comes here */
 	}
 	FENCE(r);
 	*fl |= env_get(rm);
@@ -400,8 +399,7 @@ static uint64_t arith_host_s(enum arith k, float x, float y, float z, unsigned r
 	case AR_SUB: r = x - y; break;
 	case AR_MUL: r = x * y; break;
 	case AR_DIV: r = x / y; break;
-	case AR_SQRT: r = __builtin_sqrtf(x); break;
-	default:     r = __builtin_fmaf(x, y, z); break;
+	default:     r = __builtin_sqrtf(x); break; /* FMA never comes here */
 	}
 	FENCE(r);
 	*fl |= env_get(rm);
@@ -617,8 +615,8 @@ static bool fast_d(enum arith k, uint64_t a, uint64_t b, uint64_t *res, uint32_t
 #endif
 
 /*
- * a, b, c: unboxed operands of format f. neg_p / neg_c negate the product /
- * addend for the FMA family.
+ * One arithmetic op on unboxed operands a, b, c of format f: NaN operands,
+ * then the RNE fast paths, then host (MXCSR) or binary128 evaluation.
  */
 static uint64_t arith(const struct fmt *f, enum arith k, uint64_t a, uint64_t b, uint64_t c,
 		      unsigned rm, uint32_t *fl)
