@@ -7,3 +7,7 @@ XS_TOOLS := xenstore-read xenstore-write xenstore-ls xenstore-list xenstore-rm \
             xenstore-exists xenstore-chmod xenstore-watch xenstore-control
 PROGRAMS += $(XS_TOOLS)
 $(foreach t,$(XS_TOOLS),$(eval $(t)_SRCS := src/xenstore/xstool_main.c)$(eval $(t)_LIBS := xenstore))
+
+PROGRAMS += xenstore-bench
+xenstore-bench_SRCS := src/xenstore/xsbench_main.c
+xenstore-bench_LIBS := xenstore

@@ -1,0 +1,22 @@
+# libFuzzer targets, built with clang straight from the sources (not the
+# gcc-built libraries): `make fuzz` builds every $(B)/fuzz/<name>.
+# To add a fuzzer: FUZZERS += name ; name_FUZZ_SRCS := fuzz/name.c src/... ;
+# $(eval $(call FUZZ_template,name))
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZERS :=
+
+define FUZZ_template
+$(B)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard $$(addsuffix *.h,$$(sort $$(dir $$($(1)_FUZZ_SRCS)))))
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$(filter %.c,$$^)
+endef
+
+FUZZERS += xenstore_wire
+xenstore_wire_FUZZ_SRCS := fuzz/xenstore_wire.c \
+    $(filter-out %_main.c src/xenstore/xs_client.c,$(wildcard src/xenstore/*.c))
+$(eval $(call FUZZ_template,xenstore_wire))
+
+.PHONY: fuzz
+fuzz: $(addprefix $(B)/fuzz/,$(FUZZERS))
