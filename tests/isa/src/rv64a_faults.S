@@ -78,6 +78,7 @@ test_main:
 	ARM
 	amoswap.d a2, a1, (s1)
 	CHECK_TRAP CAUSE_STORE_ACCESS
+	li a2, 0x77
 	ARM
 	lr.d a2, (s1)
 	CHECK_TRAP CAUSE_LOAD_ACCESS
