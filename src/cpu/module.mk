@@ -1,6 +1,8 @@
 # CPU core unit tests (owner: cpu helper).
-UNIT_TESTS += test-decode
+UNIT_TESTS += test-decode test-mmu
 test-decode_SRCS := tests/unit/test_decode.c
 test-decode_LIBS := cpu util
-CHECKS += $$B/bin/test-decode
-SAN_CHECKS += $$B/bin/test-decode
+test-mmu_SRCS := tests/unit/test_mmu.c
+test-mmu_LIBS := cpu util
+CHECKS += $$B/bin/test-decode $$B/bin/test-mmu
+SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu
