@@ -20,3 +20,10 @@ $(eval $(call FUZZ_template,xenstore_wire))
 
 .PHONY: fuzz
 fuzz: $(addprefix $(B)/fuzz/,$(FUZZERS))
+
+# virtio_queue (owner: virtio helper): fuzzer-chosen rings behind
+# virtio-blk and virtio-net (check: tests/virtio/fuzz-smoke.sh).
+FUZZERS += virtio_queue
+virtio_queue_FUZZ_SRCS := fuzz/virtio_queue.c src/cpu/bus.c \
+    $(filter-out %_main.c,$(wildcard src/virtio/*.c src/backend/*.c))
+$(eval $(call FUZZ_template,virtio_queue))

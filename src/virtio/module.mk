@@ -25,3 +25,4 @@ test-virtio-misc_SRCS := tests/virtio/test_virtio_misc.c tests/virtio/vdrv.c
 test-virtio-misc_LIBS := $(VT_LIBS)
 CHECKS += $$B/bin/test-virtio-misc
 SAN_CHECKS += $$B/bin/test-virtio-misc
+CHECKS += tests/virtio/fuzz-smoke.sh
