@@ -65,6 +65,12 @@ static int listen_unix(const char *path)
     if (strlen(path) >= sizeof(sa.sun_path))
         return -ENAMETOOLONG;
     strcpy(sa.sun_path, path);
+    /* Create missing parent directories (the default lives under /run/domus). */
+    for (char *s = strchr(sa.sun_path + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = 0;
+        mkdir(sa.sun_path, 0755);
+        *s = '/';
+    }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -errno;

@@ -24,4 +24,14 @@ xs_stop
 printf 'garbage' > "$ST"
 "$XSD_BIN" -F -s "$XS_TMP/s2" --state-file "$ST" 2>/dev/null
 check_eq "corrupt state file refused (exit 1)" "$?" "1"
+# Daemon mode: forks, writes the pid file, logs requests with -v.
+"$XSD_BIN" -s "$XS_TMP/d.sock" --pid-file "$XS_TMP/d.pid" --log-file "$XS_TMP/d.log" -v
+for _ in $(seq 100); do [ -s "$XS_TMP/d.pid" ] && [ -S "$XS_TMP/d.sock" ] && break; sleep 0.05; done
+dpid=$(cat "$XS_TMP/d.pid" 2>/dev/null)
+check "daemon mode writes pid file" test -n "$dpid"
+XENSTORED_PATH=$XS_TMP/d.sock $X/xenstore-write /logged yes
+check "daemon mode serves and logs requests" grep -q "WRITE /logged" "$XS_TMP/d.log"
+[ -n "$dpid" ] && kill "$dpid"
+for _ in $(seq 100); do [ -e "$XS_TMP/d.pid" ] || break; sleep 0.05; done
+check "pid file removed on SIGTERM" test ! -e "$XS_TMP/d.pid"
 exit $((fails > 0))
