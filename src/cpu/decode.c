@@ -102,7 +102,7 @@ static void decode32(struct insn *d, uint32_t b)
 	unsigned rd = BITS(b, 11, 7), rs1 = BITS(b, 19, 15), rs2 = BITS(b, 24, 20);
 	unsigned f3 = BITS(b, 14, 12), f7 = BITS(b, 31, 25);
 	int64_t imm_i = (int32_t)b >> 20;
-	int64_t imm_s = (int32_t)(((int32_t)b >> 25 << 5) | (int32_t)BITS(b, 11, 7));
+	int64_t imm_s = sext(((b >> 25) << 5) | BITS(b, 11, 7), 12);
 	int64_t imm_b = sext((BIT(b, 31) << 12) | (BIT(b, 7) << 11) |
 			     (BITS(b, 30, 25) << 5) | (BITS(b, 11, 8) << 1), 13);
 	int64_t imm_u = (int32_t)(b & 0xfffff000u);
@@ -285,7 +285,7 @@ static void decode16(struct insn *d, uint32_t c)
 			if (nz)
 				set(d, OP_ADDI, 2, 2, 0, nz);
 		} else if (imm6) {
-			set(d, OP_LUI, rd, 0, 0, imm6 << 12);
+			set(d, OP_LUI, rd, 0, 0, (int64_t)((uint64_t)imm6 << 12));
 		}
 		break;
 	case 014: {
