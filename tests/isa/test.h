@@ -208,7 +208,9 @@
 	la t1, \target
 	MKPTE t1, \flags
 	la t2, \table
-	sd t0, (8 * (\index))(t2)
+	li t1, 8 * (\index)
+	add t2, t2, t1
+	sd t0, 0(t2)
 	.endm
 	/* table[index] = leaf PTE for physical address pa (constant). */
 	.macro SETPTE_PA table, index, pa, flags
@@ -218,7 +220,9 @@
 	li t1, \flags
 	or t0, t0, t1
 	la t2, \table
-	sd t0, (8 * (\index))(t2)
+	li t1, 8 * (\index)
+	add t2, t2, t1
+	sd t0, 0(t2)
 	.endm
 
 /* ---------------------------------------------------------------- runtime */
