@@ -1,0 +1,673 @@
+/*
+ * The virt machine: creation (RAM, devices, harts), image loading and the
+ * two boot protocols, the vCPU threads (one host thread per hart, sleeping
+ * in WFI/HSM states) and the stop/reset/crash path.
+ */
+#include "board/machine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "board/clint.h"
+#include "board/fdt.h"
+#include "util/log.h"
+#include "virtio/virtio.h"
+#include "virtio/virtio_mmio.h"
+
+#define FDT_MAX (64 * 1024)
+#define NS_PER_TICK (1000000000ULL / VIRT_TIMEBASE_HZ)
+#define IDLE_MAX_NS 1000000000ULL	/* longest sleep without a deadline */
+#define PANIC_GRACE_NS 300000000ULL	/* let the panic message finish */
+
+/* fw_dynamic_info (OpenSBI firmware docs, fw_dynamic): six XLEN words. */
+#define FW_DYNAMIC_MAGIC 0x4942534fULL	/* "OSBI" */
+#define FW_DYNAMIC_VERSION 2
+
+static const char panic_marker[] = "Kernel panic - not syncing";
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t machine_read_time(void *opaque)
+{
+	struct machine *m = opaque;
+
+	return (mono_ns() - m->time_base_ns) / NS_PER_TICK;
+}
+
+static uint64_t vcpu_read_time(void *opaque)
+{
+	struct vcpu *v = opaque;
+
+	return machine_read_time(v->m);
+}
+
+/* ---- interrupts and events ---------------------------------------- */
+
+/* PLIC context 2i is hart i's M-mode external interrupt, 2i+1 its S-mode. */
+static void plic_to_hart(void *opaque, unsigned ctx, bool level)
+{
+	struct machine *m = opaque;
+	struct hart *h = &m->vcpus[ctx / 2].hart;
+	uint64_t bit = ctx & 1 ? MIP_SEIP : MIP_MEIP;
+
+	if (level)
+		hart_set_mip(h, bit);
+	else
+		hart_clear_mip(h, bit);
+	hart_kick(h);
+}
+
+void machine_stop(struct machine *m, enum machine_exit why)
+{
+	pthread_mutex_lock(&m->state_lock);
+	if (!atomic_load(&m->stopping)) {
+		/* A reset or shutdown right after a panic message is the
+		 * panic's own restart (panic=N): report the crash. */
+		if (atomic_load(&m->panic_seen_ns) && why != MACHINE_EXIT_QUIT)
+			why = MACHINE_EXIT_CRASH;
+		m->exit = why;
+		atomic_store(&m->stopping, true);
+		for (unsigned i = 0; i < m->nr_harts; i++) {
+			struct vcpu *v = &m->vcpus[i];
+			hart_request(&v->hart, HART_REQ_EXIT);
+			hart_kick(&v->hart);
+			pthread_mutex_lock(&v->lock);
+			pthread_cond_broadcast(&v->cond);
+			pthread_mutex_unlock(&v->lock);
+		}
+		pthread_cond_broadcast(&m->state_cond);
+	}
+	pthread_mutex_unlock(&m->state_lock);
+}
+
+static void syscon_event(void *opaque, enum board_event ev, uint32_t code)
+{
+	struct machine *m = opaque;
+
+	if (ev == BOARD_EV_CRASH)
+		log_warn("machine", "guest reported failure (code %u)", code);
+	machine_stop(m, ev == BOARD_EV_POWEROFF ? MACHINE_EXIT_POWEROFF :
+		     ev == BOARD_EV_REBOOT ? MACHINE_EXIT_REBOOT : MACHINE_EXIT_CRASH);
+}
+
+void machine_console_output(struct machine *m, const uint8_t *buf, size_t len)
+{
+	if (m->detect_panic) {
+		/* Matcher state is only touched by the vCPU that prints; a
+		 * torn match across harts just misses (heuristic). */
+		unsigned k = m->panic_match;
+		for (size_t i = 0; i < len; i++) {
+			if (buf[i] == (uint8_t)panic_marker[k])
+				k++;
+			else
+				k = buf[i] == (uint8_t)panic_marker[0];
+			if (k == sizeof(panic_marker) - 1) {
+				uint64_t zero = 0;
+				atomic_compare_exchange_strong(&m->panic_seen_ns, &zero, mono_ns());
+				k = 0;
+			}
+		}
+		m->panic_match = k;
+	}
+	if (m->console.write && len)
+		m->console.write(m->console.opaque, buf, len);
+}
+
+static void uart_out(void *opaque, const uint8_t *buf, size_t len)
+{
+	machine_console_output(opaque, buf, len);
+}
+
+void machine_console_input(struct machine *m, const uint8_t *buf, size_t len)
+{
+	uart_rx_push(&m->uart, buf, len);
+}
+
+/* ---- creation ------------------------------------------------------ */
+
+int machine_create(const struct machine_config *cfg, struct machine **out)
+{
+	struct machine *m;
+	int rc;
+
+	*out = NULL;
+	if (cfg->nr_harts < 1 || cfg->nr_harts > VIRT_MAX_HARTS)
+		return -EINVAL;
+	if (cfg->ram_size < (16ULL << 20) || cfg->ram_size % BUS_PAGE_SIZE ||
+	    cfg->ram_size > (1ULL << 40))
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->vcpus = calloc(cfg->nr_harts, sizeof(*m->vcpus));
+	m->clint = calloc(1, sizeof(*m->clint));
+	if (!m->vcpus || !m->clint) {
+		free(m->vcpus);
+		free(m->clint);
+		free(m);
+		return -ENOMEM;
+	}
+	m->nr_harts = cfg->nr_harts;
+	m->paravirt = cfg->bios == NULL;
+	m->console = cfg->console;
+	m->detect_panic = cfg->detect_panic;
+	m->time_base_ns = mono_ns();
+	pthread_mutex_init(&m->state_lock, NULL);
+	pthread_cond_init(&m->state_cond, NULL);
+
+	rc = bus_init(&m->bus, VIRT_RAM_BASE, cfg->ram_size);
+	if (rc < 0)
+		goto fail_bus;
+
+	struct hart_env env = {
+		.ecall = m->paravirt ? sbi_ecall : NULL,
+		.read_time = vcpu_read_time,
+	};
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		struct vcpu *v = &m->vcpus[i];
+		v->m = m;
+		v->id = i;
+		pthread_mutex_init(&v->lock, NULL);
+		pthread_cond_init(&v->cond, NULL);
+		env.opaque = v;
+		rc = hart_init(&v->hart, &m->bus, i, &env);
+		if (rc < 0) {
+			for (unsigned j = 0; j < i; j++)
+				hart_destroy(&m->vcpus[j].hart);
+			goto fail_harts;
+		}
+		atomic_store(&v->hsm, HSM_STOPPED);
+	}
+
+	struct hart **hp = calloc(m->nr_harts, sizeof(*hp));
+	if (!hp) {
+		rc = -ENOMEM;
+		goto fail_devs;
+	}
+	for (unsigned i = 0; i < m->nr_harts; i++)
+		hp[i] = &m->vcpus[i].hart;
+	clint_init(m->clint, hp, m->nr_harts, machine_read_time, m);
+	rc = plic_init(&m->plic, 2 * m->nr_harts, plic_to_hart, m);
+	if (rc < 0)
+		goto fail_devs;
+	rc = uart_init(&m->uart, plic_irq_line(&m->plic, VIRT_IRQ_UART0),
+		       (struct console_backend){ uart_out, m });
+	if (rc < 0)
+		goto fail_devs;
+	rc = rtc_init(&m->rtc, plic_irq_line(&m->plic, VIRT_IRQ_RTC));
+	if (rc < 0)
+		goto fail_devs;
+	m->syscon = (struct syscon){ syscon_event, m };
+
+	if ((rc = clint_attach(m->clint, &m->bus, VIRT_CLINT_BASE)) < 0 ||
+	    (rc = bus_add_mmio(&m->bus, VIRT_PLIC_BASE, PLIC_MMIO_SIZE, &plic_mmio_ops, &m->plic)) < 0 ||
+	    (rc = bus_add_mmio(&m->bus, VIRT_UART0_BASE, UART_MMIO_SIZE, &uart_mmio_ops, &m->uart)) < 0 ||
+	    (rc = bus_add_mmio(&m->bus, VIRT_RTC_BASE, RTC_MMIO_SIZE, &rtc_mmio_ops, &m->rtc)) < 0 ||
+	    (rc = bus_add_mmio(&m->bus, VIRT_SYSCON_BASE, SYSCON_MMIO_SIZE, &syscon_mmio_ops, &m->syscon)) < 0)
+		goto fail_devs;
+	*out = m;
+	return 0;
+
+fail_devs:
+	/* The partially initialised devices hold no resources but mutexes. */
+	for (unsigned i = 0; i < m->nr_harts; i++)
+		hart_destroy(&m->vcpus[i].hart);
+fail_harts:
+	bus_destroy(&m->bus);
+fail_bus:
+	if (m->clint)
+		free(m->clint->harts);
+	free(m->clint);
+	free(m->vcpus);
+	free(m);
+	return rc;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < VIRT_VIRTIO_SLOTS; i++)
+		virtio_mmio_destroy(m->virtio[i]);
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		hart_destroy(&m->vcpus[i].hart);
+		pthread_mutex_destroy(&m->vcpus[i].lock);
+		pthread_cond_destroy(&m->vcpus[i].cond);
+	}
+	plic_destroy(&m->plic);
+	uart_destroy(&m->uart);
+	rtc_destroy(&m->rtc);
+	bus_destroy(&m->bus);
+	free(m->clint->harts);
+	free(m->clint);
+	free(m->vcpus);
+	free(m->fdt);
+	free(m->bootargs);
+	pthread_mutex_destroy(&m->state_lock);
+	pthread_cond_destroy(&m->state_cond);
+	free(m);
+}
+
+int machine_add_virtio(struct machine *m, struct virtio_dev *dev)
+{
+	for (unsigned i = 0; i < VIRT_VIRTIO_SLOTS; i++) {
+		if (m->virtio_slots & (1u << i))
+			continue;
+		int rc = virtio_mmio_create(&m->bus, VIRT_VIRTIO_BASE + VIRT_VIRTIO_STRIDE * i,
+					    plic_irq_line(&m->plic, VIRT_IRQ_VIRTIO0 + i),
+					    dev, &m->virtio[i]);
+		if (rc < 0) {
+			virtio_dev_destroy(dev);
+			return rc;
+		}
+		m->virtio_slots |= 1u << i;
+		return 0;
+	}
+	virtio_dev_destroy(dev);
+	return -ENOSPC;
+}
+
+/* ---- loading ------------------------------------------------------- */
+
+/* Reads a whole file into guest RAM at pa. Returns its size or -errno. */
+static int64_t load_file(struct machine *m, const char *path, uint64_t pa, uint64_t limit)
+{
+	struct stat st;
+	int64_t rc;
+	uint8_t *dst;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > limit || !(dst = bus_ram_ptr(&m->bus, pa, (uint64_t)st.st_size))) {
+		rc = -EFBIG;
+		goto out;
+	}
+	for (off_t done = 0; done < st.st_size;) {
+		ssize_t n = read(fd, dst + done, (size_t)(st.st_size - done));
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		done += n;
+	}
+	bus_mark_dirty(&m->bus, pa, (uint64_t)st.st_size);
+	rc = st.st_size;
+out:
+	close(fd);
+	return rc;
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	return st.st_size;
+}
+
+/* RISC-V Linux Image header (Documentation/riscv/boot-image-header.rst):
+ * u64 text_offset at 8, u64 image_size at 16, magic2 "RSC\x05" at 56. */
+static void image_header(struct machine *m, uint64_t pa, uint64_t file_len,
+			 uint64_t *text_offset, uint64_t *mem_size)
+{
+	uint8_t *p = bus_ram_ptr(&m->bus, pa, 64);
+
+	*text_offset = VIRT_KERNEL_OFFSET;
+	*mem_size = file_len;
+	if (file_len >= 64 && p && !memcmp(p + 56, "RSC\x05", 4)) {
+		uint64_t to, sz;
+		memcpy(&to, p + 8, 8);
+		memcpy(&sz, p + 16, 8);
+		if (to)
+			*text_offset = to;
+		if (sz > file_len)
+			*mem_size = sz;
+	}
+}
+
+static bool is_fw_jump(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return strstr(base ? base + 1 : path, "fw_jump") != NULL;
+}
+
+static uint64_t align_down(uint64_t x, uint64_t a)
+{
+	return x & ~(a - 1);
+}
+
+int machine_load(struct machine *m, const struct machine_config *cfg)
+{
+	uint64_t ram_end = VIRT_RAM_BASE + m->bus.ram_size;
+	struct board_desc d = {
+		.nr_harts = m->nr_harts, .ram_base = VIRT_RAM_BASE,
+		.ram_size = m->bus.ram_size, .mmu_type = "riscv,sv48",
+		.virtio_slots = m->virtio_slots,
+	};
+	int64_t n;
+	int rc;
+
+	m->fdt = malloc(FDT_MAX);
+	if (!m->fdt)
+		return -ENOMEM;
+
+	/* Payload: the kernel (or S-mode U-Boot) at RAM + text_offset. */
+	m->kernel_addr = VIRT_RAM_BASE + VIRT_KERNEL_OFFSET;
+	m->kernel_end = m->kernel_addr;
+	if (cfg->kernel) {
+		uint64_t to, sz;
+		n = load_file(m, cfg->kernel, m->kernel_addr, m->bus.ram_size / 2);
+		if (n < 0) {
+			log_error("machine", "%s: %s", cfg->kernel, strerror((int)-n));
+			return (int)n;
+		}
+		image_header(m, m->kernel_addr, (uint64_t)n, &to, &sz);
+		if (to != VIRT_KERNEL_OFFSET) {
+			/* Rare: move it where its header says it wants to run. */
+			uint8_t *src = bus_ram_ptr(&m->bus, m->kernel_addr, (uint64_t)n);
+			uint8_t *dst = bus_ram_ptr(&m->bus, VIRT_RAM_BASE + to, (uint64_t)n);
+			if (!dst)
+				return -EFBIG;
+			memmove(dst, src, (size_t)n);
+			m->kernel_addr = VIRT_RAM_BASE + to;
+		}
+		m->kernel_end = m->kernel_addr + sz;
+	}
+
+	/* Device tree at the top of RAM (2 MiB aligned), or where fw_jump
+	 * expects it. The fw_dynamic_info block follows the blob. */
+	m->fdt_addr = align_down(ram_end - FDT_MAX - 64, 2ULL << 20);
+	if (cfg->bios && is_fw_jump(cfg->bios))
+		m->fdt_addr = VIRT_FW_JUMP_FDT_ADDR;
+	if (m->fdt_addr < m->kernel_end || m->fdt_addr + FDT_MAX + 64 > ram_end) {
+		log_error("machine", "not enough RAM for kernel + device tree");
+		return -ENOMEM;
+	}
+
+	if (cfg->initrd) {
+		n = file_size(cfg->initrd);
+		if (n < 0) {
+			log_error("machine", "%s: %s", cfg->initrd, strerror((int)-n));
+			return (int)n;
+		}
+		uint64_t top = m->fdt_addr < ram_end && m->fdt_addr > m->kernel_end ?
+			       m->fdt_addr : ram_end;
+		if ((uint64_t)n + (4ULL << 20) > top - m->kernel_end) {
+			log_error("machine", "initrd does not fit in RAM");
+			return -ENOMEM;
+		}
+		m->initrd_start = align_down(top - (uint64_t)n, 4096);
+		n = load_file(m, cfg->initrd, m->initrd_start, (uint64_t)n);
+		if (n < 0)
+			return (int)n;
+		m->initrd_end = m->initrd_start + (uint64_t)n;
+		d.initrd_start = m->initrd_start;
+		d.initrd_end = m->initrd_end;
+	}
+
+	if (cfg->append) {
+		m->bootargs = strdup(cfg->append);
+		if (!m->bootargs)
+			return -ENOMEM;
+	}
+	d.bootargs = m->bootargs;
+	d.have_rng_seed = getrandom(d.rng_seed, sizeof(d.rng_seed), GRND_NONBLOCK) ==
+			  (ssize_t)sizeof(d.rng_seed);
+	rc = board_fdt_build(&d, m->fdt, FDT_MAX);
+	if (rc < 0)
+		return rc;
+	m->fdt_size = rc;
+	memcpy(bus_ram_ptr(&m->bus, m->fdt_addr, (uint64_t)rc), m->fdt, (size_t)rc);
+
+	if (m->paravirt) {
+		if (!cfg->kernel)
+			return -EINVAL;
+		struct vcpu *v = &m->vcpus[0];
+		for (unsigned i = 0; i < m->nr_harts; i++) {
+			struct hart *h = &m->vcpus[i].hart;
+			/* What OpenSBI leaves for the kernel: delegate every
+			 * exception except ECALLs from S/M and all S-level
+			 * interrupts; counters visible; PMP open. */
+			h->medeleg = 0xb1ff;	/* 0-8, 12, 13, 15 */
+			h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
+			h->mcounteren = 0xffffffffu;
+			hart_pmp_allow_all(h);
+		}
+		sbi_enter_smode(&v->hart, m->kernel_addr, 0, m->fdt_addr);
+		atomic_store(&v->hsm, HSM_STARTED);
+	} else {
+		n = load_file(m, cfg->bios, VIRT_RAM_BASE, VIRT_KERNEL_OFFSET);
+		if (n < 0) {
+			log_error("machine", "%s: %s", cfg->bios, strerror((int)-n));
+			return (int)n;
+		}
+		m->fw_info_addr = m->fdt_addr + (((uint64_t)m->fdt_size + 7) & ~7ULL);
+		uint64_t info[6] = {
+			FW_DYNAMIC_MAGIC, FW_DYNAMIC_VERSION,
+			m->kernel_addr, PRV_S, 0, UINT64_MAX,	/* boot_hart: any */
+		};
+		uint8_t *p = bus_ram_ptr(&m->bus, m->fw_info_addr, sizeof(info));
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, info, sizeof(info));
+		for (unsigned i = 0; i < m->nr_harts; i++) {
+			struct hart *h = &m->vcpus[i].hart;
+			h->pc = VIRT_RAM_BASE;
+			h->x[10] = i;
+			h->x[11] = m->fdt_addr;
+			h->x[12] = m->fw_info_addr;
+			atomic_store(&m->vcpus[i].hsm, HSM_STARTED);
+		}
+	}
+	return 0;
+}
+
+int machine_dump_dtb(struct machine *m, const char *path)
+{
+	FILE *f;
+	int rc = 0;
+
+	if (!m->fdt || !m->fdt_size)
+		return -EINVAL;
+	f = fopen(path, "wb");
+	if (!f)
+		return -errno;
+	if (fwrite(m->fdt, 1, (size_t)m->fdt_size, f) != (size_t)m->fdt_size)
+		rc = -EIO;
+	if (fclose(f) != 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/* ---- vCPU threads -------------------------------------------------- */
+
+/* Sleep until an interrupt may be pending for h (kick) or its timer is
+ * due. */
+static uint64_t vcpu_deadline(struct vcpu *v)
+{
+	struct hart *h = &v->hart;
+	uint64_t dl = UINT64_MAX;
+
+	/* Only timers whose interrupt is enabled can end the sleep. */
+	if (h->mie & MIP_MTIP)
+		dl = h->mtimecmp;
+	if (v->m->paravirt && (h->mie & MIP_STIP) && h->stimecmp < dl)
+		dl = h->stimecmp;
+	return dl;
+}
+
+static void vcpu_sleep(struct vcpu *v)
+{
+	struct hart *h = &v->hart;
+	uint64_t now = machine_read_time(v->m), dl = vcpu_deadline(v);
+	uint64_t ns = IDLE_MAX_NS;
+
+	if (dl != UINT64_MAX) {
+		if (dl <= now)
+			return;
+		if ((dl - now) < IDLE_MAX_NS / NS_PER_TICK)
+			ns = (dl - now) * NS_PER_TICK;
+	}
+	hart_wait(h, ns);
+}
+
+/* Wait in the STOPPED state for hart_start (or the machine's end). */
+static void vcpu_park(struct vcpu *v)
+{
+	struct machine *m = v->m;
+
+	pthread_mutex_lock(&v->lock);
+	while (atomic_load(&v->hsm) == HSM_STOPPED && !atomic_load(&m->stopping))
+		pthread_cond_wait(&v->cond, &v->lock);
+	if (atomic_load(&v->hsm) == HSM_START_PENDING) {
+		hart_reset(&v->hart);
+		struct hart *h = &v->hart;
+		h->medeleg = 0xb1ff;
+		h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
+		h->mcounteren = 0xffffffffu;
+		hart_pmp_allow_all(h);
+		sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
+		atomic_store(&v->hsm, HSM_STARTED);
+	}
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* HSM suspend: sleep until an S-level interrupt is pending and enabled in
+ * sie (sstatus.SIE does not matter), then resume. */
+static void vcpu_suspend(struct vcpu *v)
+{
+	struct hart *h = &v->hart;
+
+	atomic_store(&v->hsm, HSM_SUSPENDED);
+	for (;;) {
+		uint64_t pend = atomic_load(&h->mip);
+		if (v->m->paravirt && machine_read_time(v->m) >= h->stimecmp)
+			pend |= MIP_STIP;
+		if (atomic_load(&v->m->stopping) || (pend & h->mie))
+			break;
+		atomic_fetch_and(&h->req, ~HART_REQ_IRQ);	/* consumed: re-checked above */
+		vcpu_sleep(v);
+	}
+	pthread_mutex_lock(&v->lock);
+	if (v->suspend_nonret)
+		sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
+	pthread_mutex_unlock(&v->lock);
+	atomic_store(&v->hsm, HSM_STARTED);
+}
+
+static void *vcpu_thread(void *opaque)
+{
+	struct vcpu *v = opaque;
+	struct machine *m = v->m;
+	struct hart *h = &v->hart;
+
+	while (!atomic_load(&m->stopping)) {
+		int st = atomic_load(&v->hsm);
+		if (st == HSM_STOPPED || st == HSM_START_PENDING) {
+			vcpu_park(v);
+			continue;
+		}
+		if (st == HSM_STOP_PENDING) {
+			atomic_store(&v->hsm, HSM_STOPPED);
+			continue;
+		}
+		if (st == HSM_SUSPEND_PENDING) {
+			vcpu_suspend(v);
+			continue;
+		}
+		atomic_store(&v->running, true);
+		enum hart_exit e = hart_run(h, 0);
+		atomic_store(&v->running, false);
+		switch (e) {
+		case HART_EXIT_WFI:
+			vcpu_sleep(v);
+			break;
+		case HART_EXIT_HALT:
+			h->halt = false;	/* HSM or stop: handled above */
+			break;
+		case HART_EXIT_DOUBLE_FAULT:
+			log_error("machine", "hart %u: double fault at pc 0x%llx (cause %llu)",
+				  v->id, (unsigned long long)h->last_trap_pc,
+				  (unsigned long long)h->last_trap_cause);
+			machine_stop(m, MACHINE_EXIT_CRASH);
+			break;
+		default:
+			break;
+		}
+	}
+	atomic_store(&v->running, false);
+	return NULL;
+}
+
+enum machine_exit machine_run(struct machine *m)
+{
+	enum machine_exit why;
+
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		struct vcpu *v = &m->vcpus[i];
+		if (pthread_create(&v->thread, NULL, vcpu_thread, v) != 0) {
+			machine_stop(m, MACHINE_EXIT_ERROR);
+			break;
+		}
+		v->thread_started = true;
+	}
+
+	/* Housekeeping: RTC alarms and the panic grace period. */
+	pthread_mutex_lock(&m->state_lock);
+	while (!atomic_load(&m->stopping)) {
+		uint64_t wait = IDLE_MAX_NS, alarm = rtc_next_alarm_ns(&m->rtc);
+		uint64_t panic = atomic_load(&m->panic_seen_ns);
+		if (alarm < wait)
+			wait = alarm;
+		if (panic) {
+			uint64_t now = mono_ns();
+			if (now - panic >= PANIC_GRACE_NS) {
+				pthread_mutex_unlock(&m->state_lock);
+				machine_stop(m, MACHINE_EXIT_CRASH);
+				pthread_mutex_lock(&m->state_lock);
+				continue;
+			}
+			if (PANIC_GRACE_NS - (now - panic) < wait)
+				wait = PANIC_GRACE_NS - (now - panic);
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t t = (uint64_t)ts.tv_nsec + wait + 1000;
+		ts.tv_sec += (time_t)(t / 1000000000ULL);
+		ts.tv_nsec = (long)(t % 1000000000ULL);
+		pthread_cond_timedwait(&m->state_cond, &m->state_lock, &ts);
+		pthread_mutex_unlock(&m->state_lock);
+		rtc_poll(&m->rtc);
+		pthread_mutex_lock(&m->state_lock);
+	}
+	why = m->exit;
+	pthread_mutex_unlock(&m->state_lock);
+
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		struct vcpu *v = &m->vcpus[i];
+		if (v->thread_started)
+			pthread_join(v->thread, NULL);
+		v->thread_started = false;
+	}
+	return why;
+}
