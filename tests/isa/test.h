@@ -164,7 +164,8 @@
 	sd zero, 0(t6)
 	.endm
 
-	/* From M: continue at the next instruction in privilege mode m. */
+	/* From M: continue at the next instruction in privilege mode m
+	 * (clobbers t0). */
 	.macro ENTER_MODE m
 	li t0, MSTATUS_MPP
 	csrc mstatus, t0
