@@ -406,6 +406,79 @@ static uint64_t arith_host_s(enum arith k, float x, float y, float z, unsigned r
 	return r != r ? FMT_S.qnan : u_of_f(r);
 }
 
+#if FPU_X86
+/*
+ * Flags without reading MXCSR (loading it is cheap, storing it is not): the
+ * result in mode rm is inexact iff the RDN and RUP results differ. An
+ * inexact result with 2^(emin+1) <= |r| < 2^emax can neither overflow nor
+ * be tiny, so NX is then the only flag; an exact finite result raises none.
+ * Anything else (inf/NaN, possible OF/UF) returns false: general path.
+ * EXPR (of x, y, z) is evaluated once per rounding mode.
+ */
+#define LOHI_FAST(T, EXPR, EXP, EMAXF, BITS)                                    \
+	T r, lo, hi;                                                            \
+	env_set(rm);                                                            \
+	FENCE(x);                                                               \
+	FENCE(y);                                                               \
+	FENCE(z);                                                               \
+	r = (EXPR);                                                             \
+	FENCE(r);                                                               \
+	env_set(RM_RDN);                                                        \
+	FENCE(x);                                                               \
+	lo = (EXPR);                                                            \
+	FENCE(lo);                                                              \
+	env_set(RM_RUP);                                                        \
+	FENCE(x);                                                               \
+	hi = (EXPR);                                                            \
+	FENCE(hi);                                                              \
+	env_reset();                                                            \
+	unsigned e = EXP(r);                                                    \
+	if (e > EMAXF)                                                          \
+		return false; /* inf or NaN */                                  \
+	if (lo != hi) {                                                         \
+		if (e < 2 || e == EMAXF)                                        \
+			return false;                                           \
+		*fl |= FFLAG_NX;                                                \
+	}                                                                       \
+	*res = BITS(r);                                                         \
+	return true
+
+static inline double op_d(enum arith k, double x, double y)
+{
+	switch (k) {
+	case AR_ADD: return x + y;
+	case AR_SUB: return x - y;
+	case AR_MUL: return x * y;
+	case AR_DIV: return x / y;
+	default:     return __builtin_sqrt(x);
+	}
+}
+
+static inline float op_s(enum arith k, float x, float y)
+{
+	switch (k) {
+	case AR_ADD: return x + y;
+	case AR_SUB: return x - y;
+	case AR_MUL: return x * y;
+	case AR_DIV: return x / y;
+	default:     return __builtin_sqrtf(x);
+	}
+}
+
+/* Non-FMA ops in RTZ/RDN/RUP (and RNE doubles without FMA3). */
+static bool lohi_d(enum arith k, double x, double y, unsigned rm, uint64_t *res, uint32_t *fl)
+{
+	double z = 0;
+	LOHI_FAST(double, op_d(k, x, y), exp_d, 0x7feu, u_of_d);
+}
+
+static bool lohi_s(enum arith k, float x, float y, unsigned rm, uint64_t *res, uint32_t *fl)
+{
+	float z = 0;
+	LOHI_FAST(float, op_s(k, x, y), exp_s, 0xfeu, u_of_f);
+}
+#endif
+
 /* FPU_NO_HW_FMA (a test knob) forces the binary128 FMA path. */
 #if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
 static bool host_has_fma(void)
@@ -413,50 +486,16 @@ static bool host_has_fma(void)
 	return __builtin_cpu_supports("fma");
 }
 
-/*
- * FMA in RNE without reading MXCSR (loading it is cheap, storing it is
- * not): the result is inexact iff the RDN and RUP results differ. Valid
- * while an inexact result is finite and at least twice the smallest normal,
- * so that neither OF nor UF is possible; otherwise the general path runs.
- * Starts from the default environment (arith() reset it).
- */
-#define FMA_FAST(T, FMA, EXP, EMAX, BITS)                                       \
-	T r, lo, hi;                                                            \
-	FENCE(x);                                                               \
-	FENCE(y);                                                               \
-	FENCE(z);                                                               \
-	r = FMA(x, y, z);                                                       \
-	FENCE(r);                                                               \
-	env_set(RM_RDN);                                                        \
-	FENCE(x);                                                               \
-	lo = FMA(x, y, z);                                                      \
-	FENCE(lo);                                                              \
-	env_set(RM_RUP);                                                        \
-	FENCE(x);                                                               \
-	hi = FMA(x, y, z);                                                      \
-	FENCE(hi);                                                              \
-	env_set(RM_RNE);                                                        \
-	unsigned e = EXP(r);                                                    \
-	if (e > EMAX)                                                           \
-		return false; /* inf or NaN */                                  \
-	if (lo != hi) {                                                         \
-		if (e < 2)                                                      \
-			return false;                                           \
-		*fl |= FFLAG_NX;                                                \
-	}                                                                       \
-	*res = BITS(r);                                                         \
-	return true
-
 __attribute__((target("fma")))
-static bool fma_fast_d(double x, double y, double z, uint64_t *res, uint32_t *fl)
+static bool fma_fast_d(double x, double y, double z, unsigned rm, uint64_t *res, uint32_t *fl)
 {
-	FMA_FAST(double, __builtin_fma, exp_d, 0x7feu, u_of_d);
+	LOHI_FAST(double, __builtin_fma(x, y, z), exp_d, 0x7feu, u_of_d);
 }
 
 __attribute__((target("fma")))
-static bool fma_fast_s(float x, float y, float z, uint64_t *res, uint32_t *fl)
+static bool fma_fast_s(float x, float y, float z, unsigned rm, uint64_t *res, uint32_t *fl)
 {
-	FMA_FAST(float, __builtin_fmaf, exp_s, 0xfeu, u_of_f);
+	LOHI_FAST(float, __builtin_fmaf(x, y, z), exp_s, 0xfeu, u_of_f);
 }
 
 __attribute__((target("fma")))
@@ -635,25 +674,33 @@ static uint64_t arith(const struct fmt *f, enum arith k, uint64_t a, uint64_t b,
 	if (k == AR_SQRT && rm == RM_RMM)
 		rm = RM_RNE;
 	env_reset(); /* fast paths and operand widening assume it (no DAZ) */
-	if (rm == RM_RNE && k != AR_FMA) {
-		uint64_t r;
-		if (f == &FMT_S && fast_s(k, a, b, &r, fl))
+	bool soft = rm == RM_RMM;
+	uint64_t r;
+	if (k != AR_FMA && !soft) {
+		bool fast_d_ok = false;
+		(void)fast_d_ok;
+		if (rm == RM_RNE && f == &FMT_S && fast_s(k, a, b, &r, fl))
 			return r;
 #if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
-		if (f == &FMT_D && host_has_fma() && fast_d(k, a, b, &r, fl))
+		fast_d_ok = host_has_fma();
+		if (rm == RM_RNE && f == &FMT_D && fast_d_ok && fast_d(k, a, b, &r, fl))
+			return r;
+#endif
+#if FPU_X86
+		if ((rm != RM_RNE || (f == &FMT_D && !fast_d_ok)) &&
+		    (f == &FMT_D ? lohi_d(k, d_of(a), d_of(b), rm, &r, fl)
+				 : lohi_s(k, f_of(a), f_of(b), rm, &r, fl)))
 			return r;
 #endif
 	}
-	bool soft = rm == RM_RMM;
 #if defined(__x86_64__) && !defined(FPU_NO_HW_FMA)
 	if (k == AR_FMA && !soft && host_has_fma()) {
-		uint64_t r;
 		if (f == &FMT_D) {
-			if (rm == RM_RNE && fma_fast_d(d_of(a), d_of(b), d_of(c), &r, fl))
+			if (fma_fast_d(d_of(a), d_of(b), d_of(c), rm, &r, fl))
 				return r;
 			return fma_hw_d(d_of(a), d_of(b), d_of(c), rm, fl);
 		}
-		if (rm == RM_RNE && fma_fast_s(f_of(a), f_of(b), f_of(c), &r, fl))
+		if (fma_fast_s(f_of(a), f_of(b), f_of(c), rm, &r, fl))
 			return r;
 		return fma_hw_s(f_of(a), f_of(b), f_of(c), rm, fl);
 	}
