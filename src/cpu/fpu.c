@@ -21,9 +21,11 @@
  * Every path that uses host FP first puts the host environment into the
  * default state (round to nearest, exceptions masked, no FTZ/DAZ; on x86
  * one cheap ldmxcsr) and leaves it so, possibly with flags set. Reading
- * the flags back (stmxcsr) is the expensive part, so the common RNE
- * add/sub/mul/div/sqrt/fma have fast paths that work out NX exactly in
- * software and fall back to the MXCSR path near overflow/underflow.
+ * the flags back (stmxcsr) is the expensive part, so add/sub/mul/div/sqrt/
+ * fma have fast paths that work out NX without it: in RNE from the exact
+ * rounding error (Fast2Sum, FMA residuals, products in double), in the
+ * other host modes and for FMA by comparing the RDN and RUP results. Near
+ * overflow/underflow they fall back to reading MXCSR.
  * Non-x86 hosts use <fenv.h> and long double (binary128) instead.
  */
 #include "cpu/fpu.h"
