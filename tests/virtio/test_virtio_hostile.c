@@ -183,9 +183,8 @@ static void c_no_status(struct vt_dev *v)
 	publish(v, 0, 1);
 }
 
-static void c_ring_outside(struct vt_dev *v)
+static void bad_rings(struct vt_dev *v, uint64_t desc, uint64_t used)
 {
-	/* Bring-up again, but with the used ring past the end of RAM. */
 	vt_wr(v, VIRTIO_MMIO_STATUS, 0);
 	vt_wr(v, VIRTIO_MMIO_STATUS, 3);
 	vt_wr(v, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
@@ -193,36 +192,97 @@ static void c_ring_outside(struct vt_dev *v)
 	vt_wr(v, VIRTIO_MMIO_STATUS, 11);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_SEL, 0);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_NUM, QSZ);
-	vt_wr(v, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)v->q[0].desc);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)v->q[0].avail);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
-	vt_wr(v, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)(VT_RAM_BASE + (16 << 20) - 64));
+	vt_wr(v, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
 	vt_wr(v, VIRTIO_MMIO_QUEUE_READY, 1);
 	vt_wr(v, VIRTIO_MMIO_STATUS, 15);
 	vt_kick(v, 0);
 }
 
-static const struct { const char *name; hostile_fn fn; } cases[] = {
-	{ "descriptor loop", c_loop },
-	{ "descriptor pointing at itself", c_self_loop },
-	{ "buffer outside RAM", c_out_of_ram },
-	{ "huge buffer length", c_huge_len },
-	{ "buffer address wraps", c_wrap_addr },
-	{ "head index out of range", c_head_range },
-	{ "next index out of range", c_next_range },
-	{ "avail idx jumps past queue size", c_avail_jump },
-	{ "readable after writable", c_read_after_write },
-	{ "indirect length not multiple of 16", c_ind_len },
-	{ "nested indirect", c_ind_nested },
-	{ "indirect loop", c_ind_loop },
-	{ "indirect table outside RAM", c_ind_outside },
-	{ "indirect with NEXT", c_ind_next },
-	{ "indirect table huge", c_ind_huge },
-	{ "request without status byte", c_no_status },
-	{ "used ring outside RAM", c_ring_outside },
+static void c_ring_outside(struct vt_dev *v)
+{
+	bad_rings(v, v->q[0].desc, VT_RAM_BASE + (16 << 20) - 64);
+}
+
+static void c_ring_misaligned(struct vt_dev *v)
+{
+	bad_rings(v, v->q[0].desc + 8, v->q[0].used);
+}
+
+static void c_ind_not_negotiated(struct vt_dev *v)
+{
+	/* Bring-up again without VIRTIO_F_INDIRECT_DESC, then use it anyway. */
+	vt_dev_restart(v, WANT & ~VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), 1, QSZ);
+	vt_wr(v, VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	struct reqbufs r = good_bufs(v->m);
+	uint64_t t = vt_alloc(v->m, 48, 16);
+	put_desc(v->m, t, 0, r.hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(v->m, t, 1, r.st, 1, VIRTQ_DESC_F_WRITE, 0);
+	put_desc(v->m, v->q[0].desc, 0, t, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(v, 0, 1);
+}
+
+static void c_queue_too_big(struct vt_dev *v)
+{
+	vt_wr(v, VIRTIO_MMIO_STATUS, 0);
+	vt_wr(v, VIRTIO_MMIO_STATUS, 3);
+	vt_wr(v, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	vt_wr(v, VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	vt_wr(v, VIRTIO_MMIO_STATUS, 11);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_SEL, 0);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_NUM, 4096);
+	vt_wr(v, VIRTIO_MMIO_QUEUE_READY, 1);
+}
+
+static const struct { const char *name; hostile_fn fn; const char *why; } cases[] = {
+	{ "descriptor loop", c_loop, "descriptor loop" },
+	{ "descriptor pointing at itself", c_self_loop, "descriptor loop" },
+	{ "buffer outside RAM", c_out_of_ram, "buffer outside RAM" },
+	{ "huge buffer length", c_huge_len, "buffer outside RAM" },
+	{ "buffer address wraps", c_wrap_addr, "buffer outside RAM" },
+	{ "head index out of range", c_head_range, "head index out of range" },
+	{ "next index out of range", c_next_range, "next index out of range" },
+	{ "avail idx jumps past queue size", c_avail_jump, "avail index jumped" },
+	{ "readable after writable", c_read_after_write, "readable descriptor after writable" },
+	{ "indirect length not multiple of 16", c_ind_len, "multiple of 16" },
+	{ "nested indirect", c_ind_nested, "nested indirect" },
+	{ "indirect loop", c_ind_loop, "loop in indirect table" },
+	{ "indirect table outside RAM", c_ind_outside, "indirect table outside RAM" },
+	{ "indirect with NEXT", c_ind_next, "indirect descriptor with NEXT" },
+	{ "indirect table huge", c_ind_huge, "indirect table too large" },
+	{ "request without status byte", c_no_status, "without a status byte" },
+	{ "used ring outside RAM", c_ring_outside, "ring outside RAM" },
+	{ "misaligned descriptor table", c_ring_misaligned, "misaligned ring" },
+	{ "indirect without the feature", c_ind_not_negotiated, "not negotiated" },
+	{ "queue size above QueueNumMax", c_queue_too_big, "bad queue size" },
 };
+
+/* The device's one log line goes to stderr: capture it per case. */
+static FILE *err_log;
+
+static void err_reset(void)
+{
+	fflush(stderr);
+	if (ftruncate(fileno(err_log), 0) == 0)
+		rewind(err_log);
+}
+
+static int err_count(const char *what, int *lines)
+{
+	char buf[4096];
+	fflush(stderr);
+	ssize_t r = pread(fileno(err_log), buf, sizeof(buf) - 1, 0);
+	size_t n = r > 0 ? (size_t)r : 0;
+	buf[n] = 0;
+	*lines = 0;
+	for (size_t i = 0; i < n; i++)
+		*lines += buf[i] == '\n';
+	return strstr(buf, what) != NULL;
+}
 
 int main(void)
 {
@@ -242,8 +302,15 @@ int main(void)
 		printf("not ok - device setup\n");
 		return 1;
 	}
+	err_log = tmpfile();
+	int saved_err = dup(2);
+	if (!err_log || dup2(fileno(err_log), 2) < 0) {
+		printf("not ok - capture stderr\n");
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = vt_dev_restart(&v, WANT, 1, QSZ);
+		err_reset();
 		if (rc < 0) {
 			VT_CHECK(0, "%s: restart after reset (rc %d)", cases[i].name, rc);
 			continue;
@@ -260,7 +327,12 @@ int main(void)
 		vt_kick(&v, 0);
 		VT_CHECK(*(uint16_t *)vt_ptr(&m, v.q[0].used + 2) == 0, "hostile: %s: queue ignored until reset",
 			 cases[i].name);
+		int lines;
+		int found = err_count(cases[i].why, &lines);
+		VT_CHECK(found && lines == 1, "hostile: %s: one log line naming \"%s\" (%d lines)",
+			 cases[i].name, cases[i].why, lines);
 	}
+	dup2(saved_err, 2);
 	/* After all that, a reset brings back a working device. */
 	int rc = vt_dev_restart(&v, WANT, 1, QSZ);
 	struct reqbufs r = good_bufs(&m);
