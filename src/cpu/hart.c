@@ -20,13 +20,12 @@
 #include "cpu/fpu.h"
 
 #define SLICE 1024
-#define ICACHE_SIZE 4096
+#define ICACHE_SIZE 8192
 #define PAGE_MASK 0xfffULL
 
 struct hart_icache {
 	struct {
-		uint32_t bits;
-		uint32_t valid;
+		uint64_t key;	/* bits | 1 << 32 when valid */
 		struct insn d;
 	} e[ICACHE_SIZE];
 };
@@ -250,20 +249,11 @@ static int fetch_slow(struct hart *h, uint64_t pc, uint32_t *bits)
 static inline int fetch(struct hart *h, uint64_t pc, uint32_t *bits)
 {
 	struct tlb_entry *e = tlb_slot(h, pc);
-	if (likely(e->vpn_x == tlb_tag(pc, h->priv))) {
-		const uint8_t *p = (const uint8_t *)(uintptr_t)(pc + e->addend);
-		uint16_t lo;
-		memcpy(&lo, p, 2);
-		if ((lo & 3) != 3) {
-			*bits = lo;
-			return 0;
-		}
-		if (likely((pc & PAGE_MASK) <= BUS_PAGE_SIZE - 4)) {
-			uint16_t hi;
-			memcpy(&hi, p + 2, 2);
-			*bits = lo | (uint32_t)hi << 16;
-			return 0;
-		}
+	if (likely(e->vpn_x == tlb_tag(pc, h->priv) && (pc & PAGE_MASK) <= BUS_PAGE_SIZE - 4)) {
+		uint32_t w;
+		memcpy(&w, (const void *)(uintptr_t)(pc + e->addend), 4);
+		*bits = (w & 3) == 3 ? w : (w & 0xffff);
+		return 0;
 	}
 	return fetch_slow(h, pc, bits);
 }
@@ -505,14 +495,16 @@ static int do_fp(struct hart *h, const struct insn *d)
 	return 0;
 }
 
-static const struct insn *decode_cached(struct hart *h, uint32_t bits)
+/* Decoded-instruction memo, indexed by pc (so the lookup does not wait
+ * for the fetch) and validated by the instruction bits (so stale entries
+ * after self-modifying code or remapping are never used). */
+static inline const struct insn *decode_cached(struct hart *h, uint64_t pc, uint32_t bits)
 {
-	uint32_t k = (bits ^ (bits >> 12) ^ (bits >> 20)) & (ICACHE_SIZE - 1);
-	typeof(h->icache->e[0]) *e = &h->icache->e[k];
-	if (unlikely(!e->valid || e->bits != bits)) {
+	typeof(h->icache->e[0]) *e = &h->icache->e[(pc >> 1) & (ICACHE_SIZE - 1)];
+	uint64_t key = bits | (1ULL << 32);
+	if (unlikely(e->key != key)) {
 		insn_decode(&e->d, bits);
-		e->bits = bits;
-		e->valid = 1;
+		e->key = key;
 	}
 	return &e->d;
 }
@@ -568,7 +560,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 				break;
 			continue;
 		}
-		const struct insn *d = decode_cached(h, bits);
+		const struct insn *d = decode_cached(h, pc, bits);
 		unsigned prv = h->priv;
 		npc = pc + d->len;
 
