@@ -23,6 +23,9 @@ struct xs_event {
 struct xs_handle {
     int fd;
     uint32_t req_id;
+    /* Receive buffer: one recv() usually brings a whole reply. */
+    uint8_t rx[2 * (XS_PAYLOAD_MAX + sizeof(struct xs_msg_hdr))];
+    size_t rx_off, rx_len;
     struct xs_event *ev_head, *ev_tail;
     unsigned nevents;
     char err[256];
@@ -89,11 +92,18 @@ void xs_close(struct xs_handle *h)
     free(h);
 }
 
-static int read_full(int fd, void *buf, size_t n)
+/* Make at least n bytes available in the receive buffer. */
+static int rx_fill(struct xs_handle *h, size_t n)
 {
-    uint8_t *p = buf;
-    while (n) {
-        ssize_t r = read(fd, p, n);
+    if (h->rx_len - h->rx_off >= n)
+        return 0;
+    if (h->rx_off) {
+        memmove(h->rx, h->rx + h->rx_off, h->rx_len - h->rx_off);
+        h->rx_len -= h->rx_off;
+        h->rx_off = 0;
+    }
+    while (h->rx_len < n) {
+        ssize_t r = recv(h->fd, h->rx + h->rx_len, sizeof(h->rx) - h->rx_len, 0);
         if (r == 0)
             return -ECONNRESET;
         if (r < 0) {
@@ -101,8 +111,7 @@ static int read_full(int fd, void *buf, size_t n)
                 continue;
             return -errno;
         }
-        p += r;
-        n -= (size_t)r;
+        h->rx_len += (size_t)r;
     }
     return 0;
 }
@@ -110,19 +119,22 @@ static int read_full(int fd, void *buf, size_t n)
 /* Read one message; body malloc'd with a NUL appended. */
 static int read_msg(struct xs_handle *h, struct xs_msg_hdr *hdr, char **body)
 {
-    int rc = read_full(h->fd, hdr, sizeof(*hdr));
+    int rc = rx_fill(h, sizeof(*hdr));
     if (rc)
         return rc;
+    memcpy(hdr, h->rx + h->rx_off, sizeof(*hdr));
     if (hdr->len > XS_PAYLOAD_MAX)
         return -EPROTO;
+    if ((rc = rx_fill(h, sizeof(*hdr) + hdr->len)))
+        return rc;
     char *b = malloc(hdr->len + 1);
     if (!b)
         return -ENOMEM;
-    if ((rc = read_full(h->fd, b, hdr->len))) {
-        free(b);
-        return rc;
-    }
+    memcpy(b, h->rx + h->rx_off + sizeof(*hdr), hdr->len);
     b[hdr->len] = 0;
+    h->rx_off += sizeof(*hdr) + hdr->len;
+    if (h->rx_off == h->rx_len)
+        h->rx_off = h->rx_len = 0;
     *body = b;
     return 0;
 }
@@ -428,7 +440,7 @@ int xs_unwatch(struct xs_handle *h, const char *path, const char *token)
 
 bool xs_watch_pending(const struct xs_handle *h)
 {
-    return h->ev_head != NULL;
+    return h->ev_head != NULL || h->rx_len > h->rx_off;
 }
 
 int xs_read_watch(struct xs_handle *h, char **buf, const char **path, const char **token)

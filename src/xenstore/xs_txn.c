@@ -20,6 +20,7 @@ struct xs_tnode {
     uint64_t hash;
     bool exists, dirty, kids_valid, kids_dirty;
     bool fire;                   /* explicit target of a request: watches fire */
+    bool fresh;                  /* (re)created in the tx: kids list is the whole truth */
     uint8_t *val;
     uint32_t vlen;
     struct xs_perm *perms;
@@ -222,7 +223,9 @@ static int tx_resolve(struct xs_tree *tree, struct xs_txn *t, const char *path, 
             if (a) {
                 if (!a->exists)
                     return -ENOENT;
-                if (a->kids_valid) {
+                /* Only a node (re)created in the transaction hides live
+                 * children by its list; tx removals leave tombstones. */
+                if (a->kids_valid && a->fresh) {
                     size_t c0 = plen == 1 ? 1 : plen + 1;
                     const char *e = memchr(path + c0, '/', len - c0);
                     size_t clen = e ? (size_t)(e - path) - c0 : len - c0;
@@ -361,7 +364,7 @@ static int txn_create_child(struct xs_tree *tree, struct xs_txn *t, struct xs_tn
     if (!tn && (rc = tn_new(t, path, clen, h, &tn)))
         return rc;
     kids_clear(tn);
-    tn->exists = tn->dirty = tn->kids_valid = tn->kids_dirty = true;
+    tn->exists = tn->dirty = tn->kids_valid = tn->kids_dirty = tn->fresh = true;
     tn->fire = false;
     if ((rc = tn_set_val(tn, NULL, 0)) || (rc = tn_set_perms(tn, p->perms, p->nperms)))
         return rc;

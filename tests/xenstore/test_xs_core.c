@@ -464,6 +464,27 @@ static void test_bigdir(struct xs_server *s)
     printf("# 20k writes %.3fs, one sibling rm %.6fs, rm 20k subtree %.4fs\n", t1 - t0, t3 - t2,
            t4 - t3);
     tap(t3 - t2 < 0.01 && t4 - t3 < 0.5, "rm cost does not grow with siblings");
+    /* A transaction adding 2000 children to a 20k directory stays linear. */
+    for (int i = 0; i < 20000; i++) {
+        snprintf(p, sizeof(p), "/big2/k%d", i);
+        wr(c, 0, p, "v");
+    }
+    t0 = now();
+    uint32_t t = tx_start(c);
+    int ok2 = 1;
+    for (int i = 0; i < 2000; i++) {
+        snprintf(p, sizeof(p), "/big2/t%d", i);
+        ok2 &= wr(c, t, p, "v") == XS_WRITE;
+    }
+    ok2 &= reads(c, t, "/big2/t1999", "v") && reads(c, t, "/big2/k5", "v");
+    ok2 &= rqs(c, XS_RM, t, "/big2/k7") == XS_RM && is_err(rqs(c, XS_READ, t, "/big2/k7"), "ENOENT");
+    ok2 &= rqs(c, XS_TRANSACTION_END, t, "T") == XS_TRANSACTION_END;
+    t1 = now();
+    ok2 &= reads(c, 0, "/big2/t1000", "v") && is_err(rqs(c, XS_READ, 0, "/big2/k7"), "ENOENT");
+    struct xs_node *bn = xs_tree_get(&s->tree, "/big2", 5);
+    tap(ok2 && bn && bn->nchildren == 21999, "transaction in a 20k directory (%.3fs)", t1 - t0);
+    tap(t1 - t0 < 1.0, "transaction cost does not grow with siblings per write");
+    rqs(c, XS_RM, 0, "/big2");
     xs_conn_free(c);
 }
 
