@@ -149,6 +149,15 @@
 	sd t5, 0(t6)
 	.endm
 
+	/* Like ARM_RESUME, but the M handler resumes in M-mode (for traps
+	 * that would repeat in the lower mode, e.g. fetch faults). */
+	.macro ARM_RESUME_M label
+	ARM_RESUME \label
+	la t6, trap_to_m
+	li t5, 1
+	sd t5, 0(t6)
+	.endm
+
 	/* A trap with this cause was taken (and consumed the arming). */
 	.macro CHECK_TRAP cause
 	CHECKM trap_cause, \cause
@@ -459,6 +468,16 @@ print_hex:
 	beqz t2, 7f
 	sd zero, 0(t0)
 	csrw \p\()epc, t2
+	.ifc \p, m
+	la t0, trap_to_m	/* ARM_RESUME_M: resume in M, MIE = 0 */
+	ld t2, 0(t0)
+	beqz t2, 9f
+	sd zero, 0(t0)
+	li t2, MSTATUS_MPP
+	csrs mstatus, t2
+	li t2, MSTATUS_MPIE
+	csrc mstatus, t2
+	.endif
 	j 9f
 7:	csrr t2, \p\()epc
 	lhu t3, 0(t2)
@@ -532,6 +551,7 @@ trap_status:	.dword 0
 trap_count:	.dword 0
 trap_resume:	.dword 0
 trap_level:	.dword 0
+trap_to_m:	.dword 0
 trap_save:	.dword 0, 0, 0, 0
 
 	.bss

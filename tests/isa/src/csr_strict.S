@@ -2,7 +2,8 @@
  * CSRRS/CSRRC with rs1 != x0 count as a write even when the register holds
  * 0, so on a read-only CSR they are illegal (Zicsr chapter: "will still
  * attempt to write the unmodified value back"); CSRRSI/CSRRCI with zimm = 0
- * do not write; mstatus.MPP is WARL and never holds the reserved mode 2. */
+ * do not write; mstatus.MPP is WARL and never holds the reserved mode 2;
+ * pmpaddr keeps only bits 55:2 of an address (54 bits). */
 #include "test.h"
 test_main:
 	li a0, 0
@@ -28,4 +29,11 @@ test_main:
 	li a1, 2
 	bne a0, a1, 1f
 	j fail
-1:	PASS
+1:
+	TEST 6	/* pmpaddr is 54 bits wide on RV64: bits 63:54 read 0 */
+	li t0, -1
+	csrw pmpaddr1, t0
+	csrr a0, pmpaddr1
+	csrw pmpaddr1, zero
+	CHECK a0, 0x003fffffffffffff
+	PASS
