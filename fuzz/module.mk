@@ -7,7 +7,11 @@ FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,u
                -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZERS :=
 
+# Each instantiation also adds itself to `make fuzz` (prerequisites are
+# expanded when read, so a list at the top would miss later fuzzers).
+.PHONY: fuzz
 define FUZZ_template
+fuzz: $(B)/fuzz/$(1)
 $(B)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard $$(addsuffix *.h,$$(sort $$(dir $$($(1)_FUZZ_SRCS)))))
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$(filter %.c,$$^)
@@ -17,9 +21,6 @@ FUZZERS += xenstore_wire
 xenstore_wire_FUZZ_SRCS := fuzz/xenstore_wire.c \
     $(filter-out %_main.c src/xenstore/xs_client.c,$(wildcard src/xenstore/*.c))
 $(eval $(call FUZZ_template,xenstore_wire))
-
-.PHONY: fuzz
-fuzz: $(addprefix $(B)/fuzz/,$(FUZZERS))
 
 # virtio_queue (owner: virtio helper): fuzzer-chosen rings behind
 # virtio-blk and virtio-net (check: tests/virtio/fuzz-smoke.sh).
