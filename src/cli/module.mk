@@ -14,3 +14,7 @@ $(B)/demo/hello.elf: examples/hello/hello.S examples/hello/link.ld
 .PHONY: demo
 demo: $(B)/bin/domus-run $(B)/demo/hello.elf
 	$(B)/bin/domus-run --bare $(B)/demo/hello.elf
+
+# domus-run --bare exit paths (HTIF codes, double fault, --max-insns, proxy, timer)
+CHECKS += examples/hello/check.sh
+SAN_CHECKS += examples/hello/check.sh

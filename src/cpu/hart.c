@@ -530,11 +530,11 @@ static void trace_insn(struct hart *h, unsigned prv, uint64_t pc, uint32_t bits,
 				 (unsigned long long)h->x[d->rd]);
 	}
 	if (d->len == 2)
-		fprintf(stderr, "core %3llu: %u 0x%016llx (0x%04x) %s%s\n",
+		fprintf(stderr, "core %llu: %u 0x%016llx (0x%04x) %s%s\n",
 			(unsigned long long)h->mhartid, prv, (unsigned long long)pc,
 			bits & 0xffff, dis, val);
 	else
-		fprintf(stderr, "core %3llu: %u 0x%016llx (0x%08x) %s%s\n",
+		fprintf(stderr, "core %llu: %u 0x%016llx (0x%08x) %s%s\n",
 			(unsigned long long)h->mhartid, prv, (unsigned long long)pc,
 			bits, dis, val);
 }
@@ -796,7 +796,7 @@ illegal:
 exc:
 		x[0] = 0;
 		if (unlikely(h->trace))
-			fprintf(stderr, "core %3llu: exception %d, epc 0x%016llx, tval 0x%016llx\n",
+			fprintf(stderr, "core %llu: exception %d, epc 0x%016llx, tval 0x%016llx\n",
 				(unsigned long long)h->mhartid, c, (unsigned long long)pc,
 				(unsigned long long)h->exc_tval);
 		hart_take_trap(h, c, h->exc_tval);
