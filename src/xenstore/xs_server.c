@@ -866,6 +866,9 @@ static int do_introduce(struct xs_req *r)
     if (!d)
         return -ENOMEM;
     if (!d->introduced) {
+        struct xs_server *s = r->c->srv;
+        if (s->on_introduce && (rc = s->on_introduce(s->hook_ctx, domid, gfn, evtchn)))
+            return rc;
         d->introduced = true;
         d->gfn = gfn;
         d->evtchn = evtchn;
@@ -884,6 +887,8 @@ static int do_release(struct xs_req *r)
     if (!d || !d->introduced)
         return -ENOENT;
     d->introduced = false;
+    if (r->c->srv->on_release)
+        r->c->srv->on_release(r->c->srv->hook_ctx, domid);
     xs_server_fire(r->c->srv, "@releaseDomain", 14, false, NULL, 0);
     return reply_ok(r);
 }

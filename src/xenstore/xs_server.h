@@ -81,6 +81,13 @@ struct xs_server {
     bool log_on;
     uint64_t requests;
     uint64_t saved_gen;           /* tree generation at last state save */
+    /* Transport hooks for domains (set by the embedding program, e.g. the
+     * hypervisor side attaching a shared ring as an xs_conn for the domain
+     * with xs_conn_new(s, -1, domid)). A non-zero return fails the request
+     * with that -errno. NULL: the domain is only recorded. */
+    int (*on_introduce)(void *ctx, uint32_t domid, uint64_t gfn, uint32_t evtchn);
+    void (*on_release)(void *ctx, uint32_t domid);
+    void *hook_ctx;
 };
 
 int xs_server_init(struct xs_server *s);

@@ -297,8 +297,25 @@ static void test_txn(struct xs_server *s)
     xs_conn_free(b);
 }
 
+static int hook_intro, hook_rel;
+
+static int on_intro(void *ctx, uint32_t domid, uint64_t gfn, uint32_t evtchn)
+{
+    if (domid == 66)
+        return -EBUSY;                          /* transport refused */
+    hook_intro += domid == 9 && gfn == 1234 && evtchn == 5;
+    return 0;
+}
+
+static void on_rel(void *ctx, uint32_t domid)
+{
+    hook_rel += domid == 9;
+}
+
 static void test_watches(struct xs_server *s)
 {
+    s->on_introduce = on_intro;
+    s->on_release = on_rel;
     struct xs_conn *w = xs_conn_new(s, -1, 0), *c = xs_conn_new(s, -1, 0);
     events_clear(w);
     wr(c, 0, "/w/a/b", "1");
@@ -341,6 +358,11 @@ static void test_watches(struct xs_server *s)
     tap(rqs(c, XS_IS_DOMAIN_INTRODUCED, 0, "9") == XS_IS_DOMAIN_INTRODUCED && !strcmp(rbuf, "F"),
         "IS_DOMAIN_INTRODUCED after RELEASE");
     tap(is_err(rqs(c, XS_RELEASE, 0, "9"), "ENOENT"), "RELEASE of unknown domain ENOENT");
+    tap(hook_intro == 1 && hook_rel == 1, "transport hooks called on INTRODUCE/RELEASE");
+    tap(is_err(rqv(c, XS_INTRODUCE, 0, "66|1|1|"), "EBUSY") && events_are(w, ""),
+        "refused INTRODUCE fails and fires nothing");
+    s->on_introduce = NULL;
+    s->on_release = NULL;
     tap(rqv(w, XS_UNWATCH, 0, "/w/a|tok|") == XS_UNWATCH, "unwatch");
     wr(c, 0, "/w/a/b", "3");
     tap(events_are(w, ""), "no events after unwatch");
