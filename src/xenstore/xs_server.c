@@ -46,6 +46,7 @@ static const char *const xs_quota_names[XS_Q_COUNT] = {
 #define XS_PRIV_WATCHES 65536u
 #define XS_PRIV_TRANSACTIONS 1024u
 #define XS_PRIV_TXN_NODES (1u << 20)
+#define XS_PRIV_NODES (1u << 22)        /* nodes owned by a privileged domain */
 
 const char *xs_quota_name(unsigned id)
 {
@@ -522,12 +523,10 @@ static int write_common(struct xs_req *r, const char *cpath, const uint8_t *val,
         struct xs_view a;
         if ((rc = ancestor_view(r, path, len, &a)) || (rc = check_perm(c, &a, XS_PERM_WRITE)))
             return rc;
-        if (!c->privileged) {
-            struct xs_domain *d = xs_server_domain(s, c->domid, false);
-            uint32_t have = (d ? d->nnodes : 0) + (r->txn ? r->txn->ncreated : 0);
-            if (have >= quota_of(c, XS_Q_NODES))
-                return -ENOSPC;
-        }
+        struct xs_domain *d = xs_server_domain(s, c->domid, false);
+        uint32_t have = (d ? d->nnodes : 0) + (r->txn ? r->txn->ncreated : 0);
+        if (have >= (c->privileged ? XS_PRIV_NODES : quota_of(c, XS_Q_NODES)))
+            return -ENOSPC;
     } else {
         return rc;
     }
