@@ -30,7 +30,7 @@ declare -A QEMU_OPTS=( [counters]="-icount shift=0" )
 #  csr_strict: QEMU 7.2 treats csrrs/csrrc rd, ro_csr, rs1 (rs1 != x0 holding 0)
 #            as a read (spec: a write, so illegal on a read-only CSR) and keeps
 #            the reserved value 2 in the WARL field mstatus.MPP, and keeps
-#            64 bits in pmpaddr (RV64: 54).
+#            64 bits in pmpaddr (RV64: 54) and bit 0 of mepc/sepc.
 #  irq_priority: QEMU 7.2 takes the pending interrupt with the lowest cause
 #            number first (SSI before MSI); the spec order is MEI MSI MTI SEI SSI STI.
 #  counters_time: QEMU 7.2 -M spike has no time source for the time CSR.

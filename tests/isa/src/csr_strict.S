@@ -3,7 +3,8 @@
  * 0, so on a read-only CSR they are illegal (Zicsr chapter: "will still
  * attempt to write the unmodified value back"); CSRRSI/CSRRCI with zimm = 0
  * do not write; mstatus.MPP is WARL and never holds the reserved mode 2;
- * pmpaddr keeps only bits 55:2 of an address (54 bits). */
+ * pmpaddr keeps only bits 55:2 of an address (54 bits); mepc/sepc bit 0 is
+ * always 0 (IALIGN = 16). */
 #include "test.h"
 test_main:
 	li a0, 0
@@ -36,4 +37,12 @@ test_main:
 	csrr a0, pmpaddr1
 	csrw pmpaddr1, zero
 	CHECK a0, 0x003fffffffffffff
+	TEST 7	/* mepc/sepc: bit 0 always 0 (IALIGN 16) */
+	li t0, 0x80000003
+	csrw mepc, t0
+	csrr a0, mepc
+	CHECK a0, 0x80000002
+	csrw sepc, t0
+	csrr a0, sepc
+	CHECK a0, 0x80000002
 	PASS
