@@ -52,5 +52,11 @@ $D/xenstore-write /o/y 1; wait $wpid
 check_eq "our watch" "$(tr '\n' ' ' < "$XS_TMP/w2")" "/o /o/y "
 check "our control help" bash -c "$B/bin/xenstore-control help | grep -q act-as"
 check "Xen's xenstore-control help" bash -c "/usr/lib/xen-4.17/bin/xenstore-control help | grep -q quota"
+# A 20k-child directory: DIRECTORY is E2BIG, libxenstore falls back to DIRECTORY_PART.
+seq 0 19999 | sed 's|.*|/big/k& v|' | xargs -n 2000 $B/bin/xenstore-write
+check_eq "debian list of 20k children (DIRECTORY_PART)" "$($D/xenstore-list /big | wc -l)" "20000"
+check_eq "our list of 20k children" "$($B/bin/xenstore-list /big | sort | uniq | wc -l)" "20000"
+t0=$(date +%s%N); $D/xenstore-rm /big; t1=$(date +%s%N)
+check "rm of 20k children under 100 ms ($(( (t1 - t0) / 1000000 )) ms incl. process start)" test $(( (t1 - t0) / 1000000 )) -lt 100
 check "daemon alive" xs_alive
 exit $((fails > 0))
