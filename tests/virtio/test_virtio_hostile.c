@@ -6,8 +6,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
@@ -261,6 +264,60 @@ static const struct { const char *name; hostile_fn fn; const char *why; } cases[
 	{ "queue size above QueueNumMax", c_queue_too_big, "bad queue size" },
 };
 
+/* A second "vCPU" scribbles over the rings while the first keeps
+ * submitting requests: every snapshot the device takes may be torn. */
+struct scribbler {
+	uint8_t *lo;
+	size_t len;
+	atomic_bool stop;
+	uint64_t seed;
+};
+
+static void *scribble(void *arg)
+{
+	struct scribbler *s = arg;
+	uint64_t x = s->seed;
+	while (!atomic_load_explicit(&s->stop, memory_order_relaxed)) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		__atomic_store_n(&s->lo[x % s->len], (uint8_t)(x >> 40), __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void test_race(struct vt_dev *v)
+{
+	struct vt_machine *m = v->m;
+	vt_dev_restart(v, VIRTIO_BIT(VIRTIO_F_VERSION_1), 1, QSZ);
+	struct vt_queue *q = &v->q[0];
+	uint64_t end = q->used + 6 + 8 * QSZ;
+	struct reqbufs r = good_bufs(m);
+	struct scribbler s = { vt_ptr(m, q->desc), end - q->desc, false, 0x9e3779b97f4a7c15ull };
+	pthread_t t;
+	pthread_create(&t, NULL, scribble, &s);
+	int resets = 0;
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0;; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double el = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) * 1e-9;
+		if (el > 3 || (el > 0.5 && i > 20000))
+			break;
+		if (vt_status(v) & VIRTIO_STATUS_NEEDS_RESET) {
+			bad_rings(v, q->desc, q->used);	/* same, valid, rings again */
+			q->avail_idx = q->used_seen = q->next_desc = 0;
+			resets++;
+		}
+		struct vt_buf b[] = { { r.hdr, 16, false }, { r.data, 512, true }, { r.st, 1, true } };
+		vt_submit(v, 0, b, 3, false);
+		vt_kick(v, 0);
+	}
+	atomic_store(&s.stop, true);
+	pthread_join(t, NULL);
+	VT_CHECK(resets > 0, "hostile: concurrent ring scribbling survived (%d resets)", resets);
+}
+
 /* The device's one log line goes to stderr: capture it per case. */
 static FILE *err_log;
 
@@ -332,6 +389,7 @@ int main(void)
 		VT_CHECK(found && lines == 1, "hostile: %s: one log line naming \"%s\" (%d lines)",
 			 cases[i].name, cases[i].why, lines);
 	}
+	test_race(&v);
 	dup2(saved_err, 2);
 	/* After all that, a reset brings back a working device. */
 	int rc = vt_dev_restart(&v, WANT, 1, QSZ);
