@@ -134,6 +134,13 @@ int bare_run(const struct bare_opts *o)
 				m->skip += dl - now;
 		}
 	}
+	if (o->stats) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = (t1.tv_sec - m->t0.tv_sec) + (t1.tv_nsec - m->t0.tv_nsec) / 1e9;
+		fprintf(stderr, "domus-run: %" PRIu64 " instructions retired in %.3f s: %.1f MIPS\n",
+			h->retired, secs, secs > 0 ? h->retired / secs / 1e6 : 0.0);
+	}
 	hart_destroy(h);
 out:
 	bus_destroy(&m->bus);

@@ -30,6 +30,7 @@ struct bare_opts {
 	uint64_t max_insns;	/* 0 = unlimited */
 	bool trace;
 	bool realtime;
+	bool stats;	/* print instructions, seconds and MIPS to stderr at exit */
 };
 
 /* Run to completion; returns the process exit status. */

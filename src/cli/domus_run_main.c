@@ -27,6 +27,7 @@ struct option_def {
 static int opt_bare(struct run_opts *o, const char *a) { o->bare_mode = true; o->bare.elf = a; return 0; }
 static int opt_trace(struct run_opts *o, const char *a) { o->bare.trace = true; return 0; }
 static int opt_realtime(struct run_opts *o, const char *a) { o->bare.realtime = true; return 0; }
+static int opt_stats(struct run_opts *o, const char *a) { o->bare.stats = true; return 0; }
 
 static int opt_mem(struct run_opts *o, const char *a)
 {
@@ -87,6 +88,7 @@ static const struct option_def options[] = {
 	{ "--realtime", NULL, "mtime follows host time at 10 MHz (default: mtime advances "
 	  "1 tick per 100 retired instructions and WFI skips to the next timer deadline, "
 	  "so runs are reproducible)", opt_realtime },
+	{ "--stats", NULL, "--bare: print retired instructions, run time and MIPS at exit", opt_stats },
 };
 
 static void usage(FILE *f)
