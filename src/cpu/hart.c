@@ -226,7 +226,8 @@ static int fetch_slow(struct hart *h, uint64_t pc, uint32_t *bits)
 	int c;
 	if ((c = xlate(h, pc, 2, ACC_X, h->priv, &pa)))
 		return c;
-	if (bus_load(h->bus, pa, 2, &v)) {
+	/* Only RAM is executable (device regions are not). */
+	if (!bus_ram_ptr(h->bus, pa, 2) || bus_load(h->bus, pa, 2, &v)) {
 		h->exc_tval = pc;
 		return EXC_INSN_ACCESS;
 	}
@@ -238,7 +239,7 @@ static int fetch_slow(struct hart *h, uint64_t pc, uint32_t *bits)
 	uint64_t hi, pc2 = pc + 2;
 	if ((c = xlate(h, pc2, 2, ACC_X, h->priv, &pa)))
 		return c;
-	if (bus_load(h->bus, pa, 2, &hi)) {
+	if (!bus_ram_ptr(h->bus, pa, 2) || bus_load(h->bus, pa, 2, &hi)) {
 		h->exc_tval = pc2;
 		return EXC_INSN_ACCESS;
 	}
@@ -823,6 +824,7 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 	uint64_t left = max_insns ? max_insns : UINT64_MAX;
 	h->exit_code = -1;
 	h->wfi = false;
+	hart_update_dprv(h);	/* in case the caller changed priv/mstatus */
 	while (left) {
 		uint32_t req = atomic_exchange_explicit(&h->req, 0, memory_order_acquire);
 		if (req) {
