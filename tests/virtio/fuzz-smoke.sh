@@ -9,7 +9,7 @@ if ! make --no-print-directory -s B="$B" "$FZ" >/dev/null 2>&1; then
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 python3 "$(dirname "$0")/fuzz_seeds.py" "$T/corpus"
-if nice -n 10 "$FZ" -max_total_time=${FUZZ_SECONDS:-20} -timeout=10 -max_len=65600 \
+if nice -n 10 "$FZ" -max_total_time=${FUZZ_SECONDS:-20} -timeout=10 -max_len=131074 \
         -rss_limit_mb=1024 "$T/corpus" > "$T/log" 2>&1; then
     echo "ok - virtio_queue fuzz ${FUZZ_SECONDS:-20}s: $(grep -o '#[0-9]*.*DONE.*' "$T/log" | head -1 | cut -c1-80)"
 else

@@ -20,37 +20,35 @@ def avail(idx, heads):
     return struct.pack("<HH", 0, idx) + b"".join(struct.pack("<H", h) for h in heads)
 
 NEXT, WRITE, INDIRECT = 1, 2, 4
+AREA = 0x2000          # queue k: desc at k*AREA, avail at +0x1000
+BUF = 0x10000          # buffers live from here on
+def q(k, descs, heads):
+    return [(k * AREA, b"".join(descs)), (k * AREA + 0x1000, avail(len(heads), heads))]
+
 seeds = {}
+hdr, data, st = RAM + BUF, RAM + BUF + 0x100, RAM + BUF + 0x400
 # blk write: header, 512 bytes, status (direct chain)
-seeds["blk_write"] = image(0, 2, [
-    (0x0000, desc(RAM + 0x3000, 16, NEXT, 1) + desc(RAM + 0x3100, 512, NEXT, 2) + desc(RAM + 0x3400, 1, WRITE, 0)),
-    (0x1000, avail(1, [0])),
-    (0x3000, struct.pack("<IIQ", 1, 0, 2)),
-], 0x3500)
+seeds["blk_write"] = image(0, 2, q(0, [desc(hdr, 16, NEXT, 1), desc(data, 512, NEXT, 2), desc(st, 1, WRITE, 0)], [0])
+    + [(BUF, struct.pack("<IIQ", 1, 0, 2))], BUF + 0x500)
 # blk read through an indirect table, event idx on
-seeds["blk_read_indirect"] = image(3, 3, [
-    (0x0000, desc(RAM + 0x3800, 48, INDIRECT, 0)),
-    (0x1000, avail(1, [0])),
-    (0x3000, struct.pack("<IIQ", 0, 0, 2)),
-    (0x3800, desc(RAM + 0x3000, 16, NEXT, 1) + desc(RAM + 0x3100, 512, WRITE | NEXT, 2) + desc(RAM + 0x3400, 1, WRITE, 0)),
-], 0x3900)
-# blk discard + flush
-seeds["blk_discard_flush"] = image(0, 2, [
-    (0x0000, desc(RAM + 0x3000, 16, NEXT, 1) + desc(RAM + 0x3100, 16, NEXT, 2) + desc(RAM + 0x3400, 1, WRITE, 0)
-             + desc(RAM + 0x3200, 16, NEXT, 0) ),
-    (0x1000, avail(1, [0])),
-    (0x3000, struct.pack("<IIQ", 11, 0, 0)),
-    (0x3100, struct.pack("<QII", 8, 8, 0)),
-], 0x3500)
-# net: one TX frame (queue 1 at 0xC000) and one RX buffer (queue 0 at 0x8000)
+seeds["blk_read_indirect"] = image(3, 3, q(0, [desc(RAM + BUF + 0x800, 48, INDIRECT, 0)], [0])
+    + [(BUF, struct.pack("<IIQ", 0, 0, 2)),
+       (BUF + 0x800, desc(hdr, 16, NEXT, 1) + desc(data, 512, WRITE | NEXT, 2) + desc(st, 1, WRITE, 0))], BUF + 0x900)
+# blk discard
+seeds["blk_discard"] = image(0, 2, q(0, [desc(hdr, 16, NEXT, 1), desc(data, 16, NEXT, 2), desc(st, 1, WRITE, 0)], [0])
+    + [(BUF, struct.pack("<IIQ", 11, 0, 0)), (BUF + 0x100, struct.pack("<QII", 8, 8, 0))], BUF + 0x500)
+# net: one RX buffer (queue area 1) and one TX frame (area 2)
 frame = bytes([0xff] * 6 + [2, 0, 0, 0, 0, 9, 0x88, 0xb5]) + bytes(46)
-seeds["net_tx_rx"] = image(2, 2, [
-    (0x8000, desc(RAM + 0xB000, 0x800, WRITE, 0)),
-    (0x9000, avail(1, [0])),
-    (0xC000, desc(RAM + 0xF000, 12 + len(frame), 0, 0)),
-    (0xD000, avail(1, [0])),
-    (0xF000, bytes(12) + frame),
-], 0x10000)
+seeds["net_tx_rx"] = image(2, 2, q(1, [desc(RAM + BUF, 0x800, WRITE, 0)], [0])
+    + q(2, [desc(RAM + BUF + 0x1000, 12 + len(frame), 0, 0)], [0])
+    + [(BUF + 0x1000, bytes(12) + frame)], BUF + 0x1100)
+# rng (area 3), balloon inflate (area 4) of 4 pages, console tx (area 7) + rx (area 6)
+pfns = b"".join(struct.pack("<I", ((RAM + BUF) >> 12) + i) for i in range(4))
+seeds["rng_balloon_console"] = image(0, 2, q(3, [desc(RAM + BUF, 64, WRITE, 0)], [0])
+    + q(4, [desc(RAM + BUF + 0x2000, 16, 0, 0)], [0])
+    + q(6, [desc(RAM + BUF + 0x3000, 32, WRITE, 0)], [0])
+    + q(7, [desc(RAM + BUF + 0x3100, 6, 0, 0)], [0])
+    + [(BUF + 0x2000, pfns), (BUF + 0x3100, b"hello\n")], BUF + 0x3200)
 os.makedirs(here, exist_ok=True)
 for name, data in seeds.items():
     with open(os.path.join(here, name), "wb") as f:
