@@ -547,21 +547,26 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 {
 	uint64_t i;
 	uint64_t *x = h->x;
+	uint64_t pc = h->pc;	/* kept local; h->pc is synced around calls that use it */
 	h->slice_end = false;
 	for (i = 0; i < n;) {
 		uint32_t bits;
-		uint64_t pc = h->pc, t, npc;
+		uint64_t t, npc;
 		int c;
 		if (unlikely(atomic_load_explicit(&h->req, memory_order_relaxed)))
 			break;
 		i++;
 		if (unlikely((c = fetch(h, pc, &bits)))) {
+			h->pc = pc;
 			hart_take_trap(h, c, h->exc_tval);
+			pc = h->pc;
 			if (h->slice_end)
 				break;
 			continue;
 		}
 		const struct insn *d = decode_cached(h, pc, bits);
+		if (d->op >= OP__COUNT)
+			__builtin_unreachable();	/* no bounds check on the dispatch */
 		unsigned prv = h->priv;
 		npc = pc + d->len;
 
@@ -678,7 +683,9 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 			break;	/* the decode memo is keyed by bits: nothing stale */
 		case OP_ECALL:
 			if (prv == PRV_S && h->env.ecall) {
+				h->pc = pc;
 				if (h->env.ecall(h, h->env.opaque)) {
+					npc = h->pc + 4;
 					h->slice_end = true;
 					break;
 				}
@@ -736,7 +743,14 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		case OP_SFENCE_VMA:
 			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
 				goto illegal;
-			tlb_flush(h);
+			if (d->rs1) {
+				/* One entry per 4 KiB virtual page (superpages are
+				 * cached page by page): only this slot can hold va. */
+				struct tlb_entry *e = tlb_slot(h, x[d->rs1]);
+				e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
+			} else {
+				tlb_flush(h);
+			}
 			break;
 		case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
 		case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
@@ -782,12 +796,12 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		}
 		/* retired */
 		x[0] = 0;
-		h->pc = npc;
 		h->minstret += h->ir_inc;
 		h->mcycle += h->cy_inc;
 		h->retired++;
 		if (unlikely(h->trace))
 			trace_insn(h, prv, pc, bits, d);
+		pc = npc;
 		if (unlikely(h->slice_end))
 			break;
 		continue;
@@ -800,10 +814,13 @@ exc:
 			fprintf(stderr, "core %llu: exception %d, epc 0x%016llx, tval 0x%016llx\n",
 				(unsigned long long)h->mhartid, c, (unsigned long long)pc,
 				(unsigned long long)h->exc_tval);
+		h->pc = pc;
 		hart_take_trap(h, c, h->exc_tval);
+		pc = h->pc;
 		if (h->slice_end)
 			break;
 	}
+	h->pc = pc;
 	return i;
 }
 

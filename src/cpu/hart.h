@@ -47,7 +47,7 @@ enum hart_exit {
 	HART_EXIT_DOUBLE_FAULT,	/* trap loop: pc and cause repeat */
 };
 
-#define HART_TLB_SIZE 256
+#define HART_TLB_SIZE 1024
 
 struct tlb_entry {
 	uint64_t vpn_r;		/* virtual page tag valid for reads, or ~0 */
