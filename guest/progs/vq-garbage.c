@@ -3,8 +3,11 @@
  * virtqueue full of garbage, to check that the device model (Domus) survives
  * and marks the device DEVICE_NEEDS_RESET instead of crashing or hanging.
  *
- *   vq-garbage [-b BASE] [-q QUEUE] [-m MODE] [-s SEED] [-t MS]
+ *   vq-garbage [-b BASE] [-d DEVID [-n SLOTS]] [-q QUEUE] [-m MODE] [-s SEED]
+ *              [-t MS]
  *     BASE  physical address of the virtio-mmio window (default 0x10001000)
+ *     DEVID take the first window with this virtio device ID among SLOTS
+ *           (default 8) windows of 0x1000 bytes from BASE (2 = block)
  *     MODE  random  descriptors with random addr/len/flags/next (default)
  *           loop    a chain whose NEXT links form a cycle
  *           oob     buffers far outside guest RAM, huge lengths
@@ -233,9 +236,27 @@ static int device_setup(struct vq *v, unsigned q, const char *mode)
 	return 0;
 }
 
+/* Maps the page at base; returns its device ID (0 if no virtio device). */
+static uint32_t window_map(int fd, unsigned long long base, struct vq *v)
+{
+	void *regs = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			  (off_t)base);
+
+	if (regs == MAP_FAILED)
+		return 0;
+	v->regs = regs;
+	v->version = reg_read(v, R_VERSION);
+	if (reg_read(v, R_MAGIC) == VIRTIO_MAGIC && v->version >= 1 &&
+	    v->version <= 2)
+		return reg_read(v, R_DEVICE_ID);
+	munmap(regs, PAGE);
+	v->regs = NULL;
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: vq-garbage [-b BASE] [-q QUEUE] "
+	fprintf(stderr, "usage: vq-garbage [-b BASE] [-d DEVID [-n SLOTS]] [-q QUEUE] "
 		"[-m random|loop|oob|indirect|ring|idx] [-s SEED] [-t MS]\n");
 	exit(2);
 }
@@ -246,13 +267,16 @@ int main(int argc, char **argv)
 	unsigned q = 0, timeout_ms = 1000;
 	const char *mode = "random";
 	struct vq v = { .rng = 0x9e3779b97f4a7c15ull };
-	uint32_t st = 0, magic, devid;
-	void *regs, *page;
+	unsigned want = 0, slots = 8;
+	uint32_t st = 0, devid = 0;
+	void *page;
 	int fd, opt, err;
 
-	while ((opt = getopt(argc, argv, "b:q:m:s:t:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:d:n:q:m:s:t:h")) != -1) {
 		switch (opt) {
 		case 'b': base = strtoull(optarg, NULL, 0); break;
+		case 'd': want = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'n': slots = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'q': q = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'm': mode = optarg; break;
 		case 's': v.rng = strtoull(optarg, NULL, 0) | 1; break;
@@ -267,18 +291,21 @@ int main(int argc, char **argv)
 		perror("vq-garbage: /dev/mem");
 		return 2;
 	}
-	regs = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)base);
-	if (regs == MAP_FAILED) {
-		perror("vq-garbage: mmap /dev/mem");
-		return 2;
+	for (unsigned i = 0; i < (want ? slots : 1); i++, base += PAGE) {
+		devid = window_map(fd, base, &v);
+		if (devid && (!want || devid == want))
+			break;
+		if (v.regs)
+			munmap((void *)v.regs, PAGE);
+		v.regs = NULL;
 	}
-	v.regs = regs;
-	magic = reg_read(&v, R_MAGIC);
-	v.version = reg_read(&v, R_VERSION);
-	devid = reg_read(&v, R_DEVICE_ID);
-	if (magic != VIRTIO_MAGIC || devid == 0 || v.version < 1 || v.version > 2) {
-		fprintf(stderr, "vq-garbage: no virtio device at 0x%llx (magic 0x%x "
-			"version %u id %u)\n", base, magic, v.version, devid);
+	if (!v.regs) {
+		if (want)
+			fprintf(stderr, "vq-garbage: no virtio device %u in %u windows\n",
+				want, slots);
+		else
+			fprintf(stderr, "vq-garbage: no virtio device at 0x%llx\n",
+				base - PAGE);
 		return 2;
 	}
 	page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,

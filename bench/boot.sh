@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench/boot.sh: boot time of the test guest, launch -> DOMUS-GUEST-READY on
+# the console, median of N runs (default 5), for QEMU (`qemu-system-riscv64
+# -M virt -bios default`, TCG) and for Domus (`domus-run`), with 1 and 4
+# vCPUs, and the Domus/QEMU ratio (goal: <= 0.7).
+# The guest is told domus.run=true so it powers itself off after the marker.
+#   bench/boot.sh [-n RUNS] [-m MEM]       env: B (build dir, default build)
+set -u
+cd "$(dirname "$0")/.."
+B=${B:-build}
+runs=5 mem=256M
+while getopts n:m:h o; do
+	case $o in
+	n) runs=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	*) echo "usage: bench/boot.sh [-n RUNS] [-m MEM]" >&2; exit 2 ;;
+	esac
+done
+img=$B/guest/Image rd=$B/guest/initramfs.cpio.gz
+if [ ! -s "$img" ] || [ ! -s "$rd" ]; then
+	make --no-print-directory -s B="$B" guest >&2 || exit 1
+fi
+append='console=ttyS0 domus.run=true'
+to=${BOOT_TIMEOUT:-120}
+
+# time_to_ready CMD...: seconds from launch to the marker line, or "fail".
+time_to_ready() {
+	local t0 t1
+	t0=$(date +%s%N)
+	t1=$(timeout "$to" "$@" </dev/null 2>&1 |
+		awk '/DOMUS-GUEST-READY/ { system("date +%s%N"); exit }')
+	# the guest powers off by itself; make sure nothing outlives the run
+	wait
+	if [ -z "$t1" ]; then echo fail; return; fi
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
+}
+
+# median_of CMD...: runs time_to_ready $runs times; prints "MEDIAN (all)".
+median_of() {
+	local all=() v
+	for _ in $(seq 1 "$runs"); do
+		v=$(time_to_ready "$@")
+		[ "$v" = fail ] && { echo "fail"; return; }
+		all+=("$v")
+	done
+	printf '%s\n' "${all[@]}" | sort -n |
+		awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+			printf "%.3f", m }'
+	printf ' (%s)\n' "${all[*]}"
+}
+
+qemu_cmd() { # qemu_cmd VCPUS
+	echo qemu-system-riscv64 -M virt -bios default -nographic -m "$mem" \
+		-smp "$1" -kernel "$img" -initrd "$rd"
+}
+domus=$B/bin/domus-run
+
+echo "boot.sh: launch -> DOMUS-GUEST-READY, median of $runs runs, $mem RAM"
+echo "boot.sh: kernel $(stat -c %s "$img") bytes, initramfs $(stat -c %s "$rd") bytes"
+for n in 1 4; do
+	q=fail d=skip
+	if command -v qemu-system-riscv64 >/dev/null; then
+		# shellcheck disable=SC2046
+		q=$(median_of $(qemu_cmd "$n") -append "$append")
+		echo "qemu  ${n} vCPU: ${q} s"
+	else
+		echo "qemu  ${n} vCPU: skipped (qemu-system-riscv64 not installed)"
+	fi
+	if [ -x "$domus" ]; then
+		d=$(median_of "$domus" --kernel "$img" --initrd "$rd" --mem "$mem" \
+			--vcpus "$n" --append "$append")
+		echo "domus ${n} vCPU: ${d} s"
+	else
+		echo "domus ${n} vCPU: skipped ($domus not built yet)"
+	fi
+	qm=${q%% *} dm=${d%% *}
+	if [[ $qm =~ ^[0-9.]+$ && $dm =~ ^[0-9.]+$ ]]; then
+		awk -v d="$dm" -v q="$qm" -v n="$n" \
+			'BEGIN { printf "ratio %d vCPU: domus/qemu = %.2f (goal <= 0.70)\n", n, d / q }'
+	fi
+done
