@@ -53,6 +53,14 @@ bool pmp_check(const struct hart *h, uint64_t pa, uint64_t len, enum acc acc,
 	       unsigned prv);
 void tlb_flush(struct hart *h);
 
+/* trap.c */
+/* Take an exception (cause) or interrupt (cause with bit 63) at h->pc. */
+void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval);
+/* Recompute MTIP/STIP (h->timer_ip) from the current time. */
+void hart_poll_timers(struct hart *h);
+/* The interrupt to take now (its number), or -1. */
+int hart_pending_irq(struct hart *h);
+
 /* csr.c: return 0, or -1 for an illegal access. */
 int csr_read(struct hart *h, unsigned csr, uint64_t *val);
 int csr_write(struct hart *h, unsigned csr, uint64_t val);

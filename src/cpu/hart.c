@@ -260,86 +260,6 @@ static inline int fetch(struct hart *h, uint64_t pc, uint32_t *bits)
 }
 
 /* ------------------------------------------------------------------ */
-/* Traps and interrupts */
-
-/* Take a trap (exception or interrupt) at the current pc. */
-static void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
-{
-	bool irq = cause >> 63;
-	unsigned code = cause & 63;
-	uint64_t deleg = irq ? h->mideleg : h->medeleg;
-
-	if (!irq) {
-		if (h->last_trap_instret == h->retired && h->last_trap_pc == h->pc &&
-		    h->last_trap_cause == cause) {
-			if (++h->trap_repeat >= 3) {
-				h->exit_code = HART_EXIT_DOUBLE_FAULT;
-				h->slice_end = true;
-				return;
-			}
-		} else {
-			h->trap_repeat = 0;
-		}
-		h->last_trap_pc = h->pc;
-		h->last_trap_cause = cause;
-		h->last_trap_instret = h->retired;
-	}
-	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
-		uint64_t s = h->mstatus;
-		h->scause = cause;
-		h->sepc = h->pc;
-		h->stval = tval;
-		s = (s & ~MSTATUS_SPIE) | ((s & MSTATUS_SIE) ? MSTATUS_SPIE : 0);
-		s = (s & ~MSTATUS_SPP) | (h->priv == PRV_S ? MSTATUS_SPP : 0);
-		s &= ~MSTATUS_SIE;
-		h->mstatus = s;
-		h->priv = PRV_S;
-		h->pc = (h->stvec & ~3ULL) + ((irq && (h->stvec & 1)) ? 4 * code : 0);
-	} else {
-		uint64_t s = h->mstatus;
-		h->mcause = cause;
-		h->mepc = h->pc;
-		h->mtval = tval;
-		s = (s & ~MSTATUS_MPIE) | ((s & MSTATUS_MIE) ? MSTATUS_MPIE : 0);
-		s = (s & ~MSTATUS_MPP) | ((uint64_t)h->priv << MSTATUS_MPP_SHIFT);
-		s &= ~MSTATUS_MIE;
-		h->mstatus = s;
-		h->priv = PRV_M;
-		h->pc = (h->mtvec & ~3ULL) + ((irq && (h->mtvec & 1)) ? 4 * code : 0);
-	}
-	hart_update_dprv(h);
-}
-
-static void poll_timers(struct hart *h)
-{
-	uint64_t now = hart_read_time(h), ip = 0;
-	if (now >= h->mtimecmp)
-		ip |= MIP_MTIP;
-	if (h->env.ecall && now >= h->stimecmp)
-		ip |= MIP_STIP;
-	h->timer_ip = ip;
-}
-
-/* The interrupt to take now, or -1. */
-static int pending_irq(struct hart *h)
-{
-	uint64_t pend = (atomic_load_explicit(&h->mip, memory_order_relaxed) | h->timer_ip) & h->mie;
-	static const uint8_t order[6] = { IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI };
-	if (!pend)
-		return -1;
-	uint64_t m = pend & ~h->mideleg, s = pend & h->mideleg;
-	bool m_on = h->priv < PRV_M || (h->mstatus & MSTATUS_MIE);
-	bool s_on = h->priv < PRV_S || (h->priv == PRV_S && (h->mstatus & MSTATUS_SIE));
-	uint64_t take = (m_on ? m : 0);
-	if (!take && s_on)
-		take = s;
-	for (unsigned i = 0; take && i < 6; i++)
-		if ((take >> order[i]) & 1)
-			return order[i];
-	return -1;
-}
-
-/* ------------------------------------------------------------------ */
 /* Execution helpers */
 
 static inline uint64_t sx32(uint64_t v)
@@ -733,7 +653,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
 				goto illegal;
 			h->pc = npc;
-			poll_timers(h);
+			hart_poll_timers(h);
 			if (!((atomic_load(&h->mip) | h->timer_ip) & h->mie)) {
 				h->wfi = true;
 				h->exit_code = HART_EXIT_WFI;
@@ -853,8 +773,8 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 			return HART_EXIT_HALT;
 		if (atomic_load_explicit(&h->bus->gen, memory_order_relaxed) != h->tlb_gen)
 			tlb_flush(h);
-		poll_timers(h);
-		int irq = pending_irq(h);
+		hart_poll_timers(h);
+		int irq = hart_pending_irq(h);
 		if (irq >= 0)
 			hart_take_trap(h, (1ULL << 63) | irq, 0);
 		uint64_t n = run_slice(h, left < SLICE ? left : SLICE);
