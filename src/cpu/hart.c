@@ -1,11 +1,12 @@
 /*
- * The hart: run loop, instruction execution, memory access through the
- * soft TLB, traps and interrupts. Decode lives in decode.c, CSRs in csr.c,
- * translation and PMP in mmu.c, F/D arithmetic in fpu.c.
+ * The hart: run loop, instruction execution and memory access through
+ * the soft TLB. Decode lives in decode.c, CSRs in csr.c, trap entry and
+ * interrupt selection in trap.c, translation and PMP in mmu.c, F/D
+ * arithmetic in fpu.c.
  *
  * Hot path per instruction: fetch through the TLB (one compare + add),
- * decode memoised by instruction bits, one switch, an atomic-relaxed load
- * of h->req. Timers are polled once per slice of instructions, and
+ * decode memoised per pc and validated by the instruction bits, one
+ * switch, an atomic-relaxed load of h->req. Timers are polled once per slice of instructions, and
  * interrupts re-evaluated at slice boundaries; instructions that can
  * enable an interrupt end the slice.
  */
