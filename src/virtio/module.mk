@@ -26,3 +26,8 @@ test-virtio-misc_LIBS := $(VT_LIBS)
 CHECKS += $$B/bin/test-virtio-misc
 SAN_CHECKS += $$B/bin/test-virtio-misc
 CHECKS += tests/virtio/fuzz-smoke.sh
+
+# End to end with a real driver: Debian's U-Boot under domus-run drives
+# virtio-blk and (in a private netns) virtio-net over TAP.
+CHECKS += tests/virtio/uboot.py
+SAN_CHECKS += tests/virtio/uboot.py
