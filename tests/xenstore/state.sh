@@ -24,6 +24,29 @@ xs_stop
 printf 'garbage' > "$ST"
 "$XSD_BIN" -F -s "$XS_TMP/s2" --state-file "$ST" 2>/dev/null
 check_eq "corrupt state file refused (exit 1)" "$?" "1"
+# Quotas from the command line apply to a connection acting as a domain.
+XS_PID=
+xs_start -q watches=3 -q node-size=10 || exit 1
+out=$(python3 - "$XENSTORED_PATH" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+def req(t, p, rid=[0]):
+    rid[0] += 1
+    s.sendall(struct.pack('<IIII', t, rid[0], 0, len(p)) + p)
+    while True:
+        h = b''
+        while len(h) < 16: h += s.recv(16 - len(h))
+        typ, r, tx, n = struct.unpack('<IIII', h)
+        b = b''
+        while len(b) < n: b += s.recv(n - len(b))
+        if typ != 15: return b.rstrip(b'\0').decode()
+req(0, b'act-as\0' b'5\0')
+print(' '.join(req(4, b'/w%d\0t\0' % i) for i in range(4)), req(11, b'd\0' + b'x' * 11))
+PY
+)
+check_eq "command-line quotas (watches=3, node-size=10)" "$out" "OK OK OK E2BIG ENOSPC"
+xs_stop
+
 # Daemon mode: forks, writes the pid file, logs requests with -v.
 "$XSD_BIN" -s "$XS_TMP/d.sock" --pid-file "$XS_TMP/d.pid" --log-file "$XS_TMP/d.log" -v
 for _ in $(seq 100); do [ -s "$XS_TMP/d.pid" ] && [ -S "$XS_TMP/d.sock" ] && break; sleep 0.05; done
