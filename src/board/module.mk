@@ -11,3 +11,6 @@ test-board-fdt_LIBS := board util
 test-board-fdt_LDLIBS := -lfdt
 CHECKS += $$B/bin/test-board-fdt
 SAN_CHECKS += $$B/bin/test-board-fdt
+
+# Boot tests (need $B/guest from `make guest`; skip without the image).
+CHECKS += tests/board/boot.sh
