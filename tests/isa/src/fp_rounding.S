@@ -98,6 +98,16 @@ test_main:
 	CHECK a0, 7
 	csrr a0, fflags
 	CHECK a0, 0x1f
+	li t0, -1		/* only the defined bits exist */
+	csrw fcsr, t0
+	csrr a0, fcsr
+	CHECK a0, 0xff
+	csrw fflags, t0
+	csrr a0, fflags
+	CHECK a0, 0x1f
+	csrw frm, t0
+	csrr a0, frm
+	CHECK a0, 7
 	csrw fcsr, zero
 	TEST 7	/* flags */
 	FS2 fdiv.s, rne, ONE, 0x00000000, 0x7f800000, DZ

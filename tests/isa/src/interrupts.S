@@ -111,18 +111,25 @@ test_main:
 	CHECK a0, PRV_S
 	TO_M
 	sw zero, 0(s0)
-	TEST 14	/* timer interrupt from a near deadline, taken in WFI */
+	TEST 14	/* timer interrupt from a near deadline (1 ms), taken in WFI:
+		 * mepc is the instruction after the WFI */
 	ld a0, 0(s2)
-	addi a0, a0, 100
+	li t0, 10000
+	add a0, a0, t0
 	sd a0, 0(s1)
 	li t0, 1 << IRQ_MTI
 	csrw mie, t0
 	ARM
 	csrsi mstatus, MSTATUS_MIE
-	wfi
+wfi14:	wfi
+after14:
 	nop
 	csrci mstatus, MSTATUS_MIE
 	CHECK_TRAP IRQ(IRQ_MTI)
+	la a1, after14
+	la t0, trap_epc
+	ld t0, 0(t0)
+	CHECKR t0, a1
 	li t0, -1
 	sd t0, 0(s1)
 	PASS
