@@ -1,4 +1,4 @@
-/* xenstored: Domus's XenStore daemon. Unix-socket listener, poll() event
+/* xenstored: Domus's XenStore daemon. Unix-socket listener, epoll event
  * loop moving bytes between sockets and xs_conn buffers (partial reads and
  * writes are normal), signalfd for SIGTERM/SIGINT/SIGHUP, optional state
  * file saved on exit and periodically, pid file, log file, daemon mode. */
@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,80 +133,96 @@ static void save_state(struct xs_server *s, const char *file, FILE *log)
         fprintf(log, "xenstored: saving %s: %s\n", file, strerror(-rc));
 }
 
+/* Bring a connection's epoll registration in line with what it needs. */
+static void conn_sync(int epfd, struct xs_conn *c)
+{
+    uint32_t want = (xs_conn_wants_input(c) ? EPOLLIN : 0) |
+                    (c->out_len > c->out_off ? EPOLLOUT : 0);
+    if (want != c->io_mask) {
+        struct epoll_event ev = { .events = want, .data.ptr = c };
+        if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+            c->io_mask = want;
+    }
+}
+
 static int serve(struct xs_server *s, int lfd, int sfd, const struct xsd_opts *o, FILE *log)
 {
-    struct pollfd *pfd = NULL;
-    struct xs_conn **map = NULL;
-    size_t cap = 0;
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    char ltag, stag;                            /* addresses tag the two special fds */
+    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ltag };
+    if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev))
+        die("epoll: %s", strerror(errno));
+    ev.data.ptr = &stag;
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev))
+        die("epoll: %s", strerror(errno));
+    size_t nconns = 0;
     time_t next_save = o->save_interval ? time(NULL) + o->save_interval : 0;
-    for (;;) {
-        size_t n = 2;
-        for (struct xs_conn *c = s->conns; c; c = c->next)
-            n++;
-        if (n > cap) {
-            cap = n * 2;
-            free(pfd);
-            free(map);
-            pfd = calloc(cap, sizeof(*pfd));
-            map = calloc(cap, sizeof(*map));
-            if (!pfd || !map)
-                die("out of memory");
-        }
-        pfd[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-        pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-        n = 2;
-        for (struct xs_conn *c = s->conns; c; c = c->next) {
-            short ev = 0;
-            if (xs_conn_wants_input(c))
-                ev |= POLLIN;
-            if (c->out_len > c->out_off)
-                ev |= POLLOUT;
-            pfd[n] = (struct pollfd){ .fd = c->fd, .events = ev };
-            map[n++] = c;
-        }
+    bool stop = false;
+    while (!stop) {
+        struct epoll_event evs[64];
         int timeout = -1;
         if (next_save) {
             time_t now = time(NULL);
             timeout = next_save > now ? (int)(next_save - now) * 1000 : 0;
         }
-        int rc = poll(pfd, n, timeout);
-        if (rc < 0 && errno != EINTR)
-            die("poll: %s", strerror(errno));
+        int n = epoll_wait(epfd, evs, 64, timeout);
+        if (n < 0 && errno != EINTR)
+            die("epoll_wait: %s", strerror(errno));
         if (next_save && time(NULL) >= next_save) {
             if (o->state_file && s->tree.gen != s->saved_gen)
                 save_state(s, o->state_file, log);
             next_save = time(NULL) + o->save_interval;
         }
-        if (rc <= 0)
-            continue;
-        if (pfd[1].revents & POLLIN) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-                if (si.ssi_signo == SIGHUP) {
-                    if (o->state_file)
+        for (int i = 0; i < n; i++) {
+            void *tag = evs[i].data.ptr;
+            if (tag == &stag) {
+                struct signalfd_siginfo si;
+                if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+                    if (si.ssi_signo != SIGHUP)
+                        stop = true;
+                    else if (o->state_file)
                         save_state(s, o->state_file, log);
-                } else {
-                    break;
                 }
+            } else if (tag == &ltag) {
+                /* Take the backlog; over the connection cap, refuse. */
+                for (int k = 0; k < 256; k++) {
+                    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                    if (fd < 0)
+                        break;
+                    struct xs_conn *c = nconns < XSD_MAX_CONNS ? xs_conn_new(s, fd, 0) : NULL;
+                    struct epoll_event cev = { .events = EPOLLIN, .data.ptr = c };
+                    if (!c || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &cev)) {
+                        if (c)
+                            xs_conn_free(c);
+                        close(fd);
+                        continue;
+                    }
+                    c->io_mask = EPOLLIN;
+                    nconns++;
+                }
+            } else {
+                struct xs_conn *c = tag;
+                if (!c->dead && conn_service(c, (short)evs[i].events))
+                    c->dead = true;             /* freed after this batch */
             }
         }
-        for (size_t i = 2; i < n; i++) {
-            if (pfd[i].revents && conn_service(map[i], pfd[i].revents))
-                conn_close(map[i]);
-        }
-        if (pfd[0].revents & POLLIN) {
-            /* Take the whole backlog; over the connection cap, refuse. */
-            for (int k = 0; k < 256; k++) {
-                int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (fd < 0)
-                    break;
-                if (n - 2 + (size_t)k >= XSD_MAX_CONNS || !xs_conn_new(s, fd, 0))
-                    close(fd);
+        /* Flush queued output (watch events for other connections), drop
+         * dead connections, resync registrations. */
+        struct xs_conn *c = s->conns;
+        while (c) {
+            struct xs_conn *nx = c->next;
+            if (!c->dead && c->out_len > c->out_off && conn_service(c, 0))
+                c->dead = true;
+            if (c->dead) {
+                conn_close(c);
+                nconns--;
+            } else {
+                conn_sync(epfd, c);
             }
+            c = nx;
         }
     }
-    free(pfd);
-    free(map);
+    close(epfd);
     return 0;
 }
 

@@ -42,6 +42,7 @@ struct xs_conn {
     uint32_t domid;               /* 0 for dom0 socket clients */
     bool privileged;
     bool dead;                    /* protocol violation: close it */
+    uint32_t io_mask;             /* for the transport (daemon: epoll events) */
     uint8_t in[XS_IN_CAP];
     size_t in_len;
     uint8_t *out;
