@@ -17,6 +17,7 @@
 #define INFLATEQ 0
 #define DEFLATEQ 1
 #define BALLOON_PAGE 4096u
+#define BALLOON_MAX_PFNS (1u << 16)	/* per chain; drivers send a few hundred */
 
 struct virtio_balloon {
 	struct virtio_dev dev;
@@ -43,7 +44,8 @@ static void release(struct virtio_balloon *b, uint64_t pa, uint64_t npages)
 static void balloon_inflate(struct virtio_balloon *b, const struct virtq_elem *e)
 {
 	uint64_t run_pa = 0, run_n = 0;
-	for (uint64_t off = 0; off + 4 <= e->out_len; off += 4) {
+	uint64_t end = e->out_len < 4ull * BALLOON_MAX_PFNS ? e->out_len : 4ull * BALLOON_MAX_PFNS;
+	for (uint64_t off = 0; off + 4 <= end; off += 4) {
 		uint32_t pfn;
 		virtq_elem_read(e, off, &pfn, 4);
 		uint64_t pa = (uint64_t)pfn * BALLOON_PAGE;
@@ -81,6 +83,8 @@ static void balloon_queue_notify(struct virtio_dev *d, unsigned q)
 		} else {
 			/* Deflated pages fault back in on the guest's next touch. */
 			uint64_t n = b->elem.out_len / 4;
+			if (n > BALLOON_MAX_PFNS)
+				n = BALLOON_MAX_PFNS;
 			b->held = n < b->held ? b->held - n : 0;
 		}
 		if (virtq_push(vq, b->elem.head, 0) < 0) {

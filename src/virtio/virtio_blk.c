@@ -15,6 +15,9 @@
 #define SECTOR 512u
 #define BLK_HDR_LEN 16
 #define BLK_MAX_DISCARD_SECTORS (1u << 22)	/* 2 GiB per segment */
+/* Bound on one read/write: segments may alias the same guest RAM, so the
+ * sum of their lengths is not bounded by RAM size. */
+#define BLK_MAX_REQ_BYTES (128ull << 20)
 
 struct virtio_blk {
 	struct virtio_dev dev;		/* first: we are cast from it */
@@ -99,7 +102,7 @@ static uint32_t blk_request(struct virtio_blk *b, const struct virtq_elem *e)
 		goto done;
 	switch (hdr.type) {
 	case VIRTIO_BLK_T_IN: {
-		if (data_in % SECTOR || !range_ok(b, hdr.sector, data_in / SECTOR))
+		if (data_in % SECTOR || data_in > BLK_MAX_REQ_BYTES || !range_ok(b, hdr.sector, data_in / SECTOR))
 			break;
 		int cnt = elem_iov(e, true, 0, data_in, b->iov);
 		if (b->be->ops->readv(b->be, b->iov, cnt, hdr.sector * SECTOR) == 0) {
@@ -110,7 +113,8 @@ static uint32_t blk_request(struct virtio_blk *b, const struct virtq_elem *e)
 	}
 	case VIRTIO_BLK_T_OUT: {
 		uint64_t len = e->out_len - BLK_HDR_LEN;
-		if (b->be->read_only || len % SECTOR || !range_ok(b, hdr.sector, len / SECTOR))
+		if (b->be->read_only || len % SECTOR || len > BLK_MAX_REQ_BYTES ||
+		    !range_ok(b, hdr.sector, len / SECTOR))
 			break;
 		int cnt = elem_iov(e, false, BLK_HDR_LEN, len, b->iov);
 		if (b->be->ops->writev(b->be, b->iov, cnt, hdr.sector * SECTOR) == 0)

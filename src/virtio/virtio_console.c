@@ -13,6 +13,7 @@
 #define RXQ 0
 #define TXQ 1
 #define VIRTIO_CONSOLE_F_EMERG_WRITE 2
+#define CONSOLE_MAX_CHAIN (64u << 10)	/* output bytes taken from one chain */
 
 struct virtio_console {
 	struct virtio_dev dev;
@@ -36,9 +37,12 @@ static void console_tx(struct virtio_console *c)
 			virtio_dev_fail(d, TXQ, vq->err);
 			return;
 		}
-		for (unsigned i = 0; i < c->tx_elem.n_out; i++)
-			if (c->io.output)
-				c->io.output(c->io.opaque, c->tx_elem.seg[i].p, c->tx_elem.seg[i].len);
+		size_t budget = CONSOLE_MAX_CHAIN;
+		for (unsigned i = 0; i < c->tx_elem.n_out && budget && c->io.output; i++) {
+			size_t n = c->tx_elem.seg[i].len < budget ? c->tx_elem.seg[i].len : budget;
+			c->io.output(c->io.opaque, c->tx_elem.seg[i].p, n);
+			budget -= n;
+		}
 		if (virtq_push(vq, c->tx_elem.head, 0) < 0) {
 			virtio_dev_fail(d, TXQ, vq->err);
 			return;
