@@ -14,3 +14,10 @@ SAN_CHECKS += $$B/bin/test-board-fdt
 
 # Boot tests (need $B/guest from `make guest`; skip without the image).
 CHECKS += tests/board/boot.sh
+
+UNIT_TESTS += test-board-sbi
+test-board-sbi_SRCS := tests/board/test_sbi.c
+test-board-sbi_LIBS := board virtio backend cpu util
+test-board-sbi_LDLIBS := -lfdt
+CHECKS += $$B/bin/test-board-sbi
+SAN_CHECKS += $$B/bin/test-board-sbi

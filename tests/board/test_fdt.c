@@ -29,6 +29,14 @@ static bool has_str(const void *fdt, const char *path, const char *name, const c
 	return false;
 }
 
+/* Property cells are only 4-byte aligned: copy before converting. */
+static uint64_t u64at(const void *p, int i)
+{
+	fdt64_t v;
+	memcpy(&v, (const char *)p + 8 * i, 8);
+	return fdt64_to_cpu(v);
+}
+
 static uint32_t u32(const void *fdt, const char *path, const char *name)
 {
 	int len;
@@ -52,9 +60,9 @@ int main(void)
 	CHECK(has_str(buf, "/chosen", "bootargs", "console=ttyS0 quiet"), "fdt: bootargs");
 	CHECK(has_str(buf, "/chosen", "stdout-path", "/soc/serial@10000000"), "fdt: stdout-path");
 	const fdt64_t *p64 = prop(buf, "/chosen", "linux,initrd-start", &len);
-	CHECK(p64 && len == 8 && fdt64_to_cpu(*p64) == 0x8f000000, "fdt: initrd-start");
+	CHECK(p64 && len == 8 && u64at(p64, 0) == 0x8f000000, "fdt: initrd-start");
 	p64 = prop(buf, "/chosen", "linux,initrd-end", &len);
-	CHECK(p64 && len == 8 && fdt64_to_cpu(*p64) == 0x8f123456, "fdt: initrd-end");
+	CHECK(p64 && len == 8 && u64at(p64, 0) == 0x8f123456, "fdt: initrd-end");
 	CHECK(prop(buf, "/chosen", "rng-seed", &len) && len == 32, "fdt: rng-seed");
 	CHECK(u32(buf, "/cpus", "timebase-frequency") == 10000000, "fdt: timebase 10 MHz");
 	CHECK(fdt_path_offset(buf, "/cpus/cpu@3") >= 0 && fdt_path_offset(buf, "/cpus/cpu@4") < 0,
@@ -71,8 +79,8 @@ int main(void)
 	CHECK(u32(buf, "/cpus/cpu-map/cluster0/core1", "cpu") == fdt_get_phandle(buf, cpu1),
 	      "fdt: cpu-map core1 -> cpu@1");
 	p64 = prop(buf, "/memory@80000000", "reg", &len);
-	CHECK(p64 && len == 16 && fdt64_to_cpu(p64[0]) == 0x80000000 &&
-	      fdt64_to_cpu(p64[1]) == 256ULL << 20, "fdt: memory reg");
+	CHECK(p64 && len == 16 && u64at(p64, 0) == 0x80000000 &&
+	      u64at(p64, 1) == 256ULL << 20, "fdt: memory reg");
 	CHECK(has_str(buf, "/soc/clint@2000000", "compatible", "riscv,clint0"), "fdt: clint");
 	CHECK(has_str(buf, "/soc/plic@c000000", "compatible", "sifive,plic-1.0.0") &&
 	      u32(buf, "/soc/plic@c000000", "riscv,ndev") == 1023, "fdt: plic + ndev");
