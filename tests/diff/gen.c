@@ -373,7 +373,8 @@ static void unit_int_rr(struct gen *g)
 	emit(g, "%s x%u, x%u, x%u", PICK(g, int_rr_ops), rd_int(g), rs_int(g), rs_int(g));
 }
 
-/* Division/multiplication edge operands: both inputs set just before. */
+/* Division/multiplication edge operands: both inputs set just before,
+ * half of the time as a known-hard pair (overflow, /0, -1). */
 static void unit_int_edge(struct gen *g)
 {
 	static const char *const ops[] = {
@@ -385,13 +386,28 @@ static void unit_int_edge(struct gen *g)
 		0x7fffffffffffffffULL, 0x7fffffffULL, 0xffffffffULL,
 	};
 	static const uint64_t b[] = { ~0ULL, 0, 1, 0xffffffffULL, 0xffffffff00000000ULL, 0x100000000ULL, 2 };
+	static const uint64_t pairs[][2] = {
+		{ 0x8000000000000000ULL, ~0ULL }, { 0xffffffff80000000ULL, ~0ULL },
+		{ 0x1234567880000000ULL, 0xabcdef00ffffffffULL }, { 0x80000000ULL, 0xffffffffULL },
+		{ 0x8000000000000000ULL, 0 }, { 0x1234567800000005ULL, 0xffffffff00000000ULL },
+		{ ~0ULL, ~0ULL }, { 0x8000000000000000ULL, 0x8000000000000000ULL },
+	};
 	unsigned r1 = rd_int_nz(g), r2;
+	uint64_t va, vb;
 
 	do
 		r2 = rd_int_nz(g);
 	while (r2 == r1);
-	emit(g, "li x%u, 0x%" PRIx64, r1, chance(g, 70) ? a[rn(g, 9)] : int_value(g));
-	emit(g, "li x%u, 0x%" PRIx64, r2, chance(g, 70) ? b[rn(g, 7)] : int_value(g));
+	if (chance(g, 50)) {
+		unsigned k = rn(g, sizeof(pairs) / sizeof(pairs[0]));
+		va = pairs[k][0];
+		vb = pairs[k][1];
+	} else {
+		va = chance(g, 70) ? a[rn(g, 9)] : int_value(g);
+		vb = chance(g, 70) ? b[rn(g, 7)] : int_value(g);
+	}
+	emit(g, "li x%u, 0x%" PRIx64, r1, va);
+	emit(g, "li x%u, 0x%" PRIx64, r2, vb);
 	emit(g, "%s x%u, x%u, x%u", ops[rn(g, 12)], rd_int(g), r1, r2);
 }
 
@@ -715,6 +731,74 @@ static void unit_fp_exact(struct gen *g)
 	}
 }
 
+/* Operands from a small set of hard values (signed zeros, infinities,
+ * quiet and signaling NaNs, extreme normals/subnormals, badly boxed), set
+ * just before the operation, with fflags cleared before and read after so
+ * that the operation's own flags are visible (fflags are sticky). */
+static uint64_t hot_value(struct gen *g, char f)
+{
+	static const uint32_t s32[] = {
+		0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000,
+		0x7fc00000, 0xffc00000, 0x7f800001, 0xffa00000, 0x00000001, 0x80800000,
+		0x7f7fffff, 0x00800000, 0x40000000, 0x3f000000,
+	};
+	static const uint64_t s64[] = {
+		0x0000000000000000ULL, 0x8000000000000000ULL, 0x3ff0000000000000ULL,
+		0xbff0000000000000ULL, 0x7ff0000000000000ULL, 0xfff0000000000000ULL,
+		0x7ff8000000000000ULL, 0xfff8000000000000ULL, 0x7ff0000000000001ULL,
+		0xfff4000000000000ULL, 0x0000000000000001ULL, 0x8010000000000000ULL,
+		0x7fefffffffffffffULL, 0x0010000000000000ULL, 0x4000000000000000ULL,
+		0x3fe0000000000000ULL,
+	};
+	if (f == 's') {
+		if (chance(g, 5))
+			return 0x00000000ffffffffULL & s32[rn(g, 16)];	/* not boxed */
+		return box32(s32[rn(g, 16)]);
+	}
+	return s64[rn(g, 16)];
+}
+
+static void unit_fp_hot(struct gen *g)
+{
+	static const char *const bin[] = {
+		"fadd", "fsub", "fmul", "fdiv", "fmin", "fmax", "fsgnj", "fsgnjn", "fsgnjx",
+		"feq", "flt", "fle", "fmadd", "fnmsub", "fsqrt", "fclass", "fcvt.w", "fcvt.lu",
+	};
+	char f = fmt_pick(g);
+	unsigned fa = freg(g), fb = freg(g), fc = freg(g), t = rd_int_nz(g);
+	unsigned k = rn(g, sizeof(bin) / sizeof(bin[0]));
+	const char *rm = rm_names[rm_pick(g)];
+
+	uint64_t va = hot_value(g, f), vb = hot_value(g, f);
+	unsigned rel = rn(g, 100);
+
+	/* x op -x and x op x: signed-zero and equal-operand rules */
+	if (rel < 35)
+		vb = va ^ (f == 's' ? 0x80000000ULL : 0x8000000000000000ULL);
+	else if (rel < 50)
+		vb = va;
+	emit(g, "li x%u, 0x%" PRIx64, t, va);
+	emit(g, "fmv.d.x f%u, x%u", fa, t);
+	emit(g, "li x%u, 0x%" PRIx64, t, vb);
+	emit(g, "fmv.d.x f%u, x%u", fb, t);
+	emit(g, "csrrwi x%u, fflags, 0", rd_int(g));
+	if (k < 4)
+		emit(g, "%s.%c f%u, f%u, f%u, %s", bin[k], f, freg(g), fa, fb, rm);
+	else if (k < 9)
+		emit(g, "%s.%c f%u, f%u, f%u", bin[k], f, freg(g), fa, fb);
+	else if (k < 12)
+		emit(g, "%s.%c x%u, f%u, f%u", bin[k], f, rd_int(g), fa, fb);
+	else if (k < 14)
+		emit(g, "%s.%c f%u, f%u, f%u, f%u, %s", bin[k], f, freg(g), fa, fb, fc, rm);
+	else if (k == 14)
+		emit(g, "fsqrt.%c f%u, f%u, %s", f, freg(g), fa, rm);
+	else if (k == 15)
+		emit(g, "fclass.%c x%u, f%u", f, rd_int(g), fa);
+	else
+		emit(g, "%s.%c x%u, f%u, %s", bin[k], f, rd_int(g), fa, rm);
+	emit(g, "csrrs x%u, fflags, x0", rd_int(g));
+}
+
 static void unit_fp_fma(struct gen *g)
 {
 	static const char *const ops[] = { "fmadd", "fmsub", "fnmsub", "fnmadd" };
@@ -834,15 +918,21 @@ static void unit_fence(struct gen *g)
 
 typedef void (*unit_fn)(struct gen *g);
 
+/* fp: fflags are sticky, so before these units fflags is sometimes read
+ * into an x register and cleared, to keep each operation's flags visible. */
 static const struct {
 	unit_fn fn;
 	unsigned weight;
+	bool fp;
 } unit_table[] = {
-	{ unit_int_rr, 20 }, { unit_int_edge, 2 }, { unit_int_imm, 14 }, { unit_upper, 2 }, { unit_li, 4 },
-	{ unit_mem_sp, 8 }, { unit_mem_base, 5 }, { unit_amo, 4 }, { unit_lrsc, 2 },
-	{ unit_branch, 6 }, { unit_compressed, 12 },
-	{ unit_fp_arith, 12 }, { unit_fp_fma, 5 }, { unit_fp_exact, 3 }, { unit_fp_misc, 7 }, { unit_fp_cvt, 9 },
-	{ unit_fp_move, 3 }, { unit_fp_value, 5 }, { unit_csr, 3 }, { unit_fence, 1 },
+	{ unit_int_rr, 20, false }, { unit_int_edge, 2, false }, { unit_int_imm, 14, false },
+	{ unit_upper, 2, false }, { unit_li, 4, false },
+	{ unit_mem_sp, 8, false }, { unit_mem_base, 5, false }, { unit_amo, 4, false },
+	{ unit_lrsc, 2, false }, { unit_branch, 6, false }, { unit_compressed, 12, false },
+	{ unit_fp_arith, 12, true }, { unit_fp_fma, 5, true }, { unit_fp_exact, 3, true },
+	{ unit_fp_hot, 8, false }, { unit_fp_misc, 7, true }, { unit_fp_cvt, 9, true },
+	{ unit_fp_move, 3, false }, { unit_fp_value, 5, false }, { unit_csr, 3, false },
+	{ unit_fence, 1, false },
 };
 
 static void unit_random(struct gen *g)
@@ -854,6 +944,8 @@ static void unit_random(struct gen *g)
 	unsigned k = rn(g, total);
 	for (size_t i = 0; i < sizeof(unit_table) / sizeof(unit_table[0]); i++) {
 		if (k < unit_table[i].weight) {
+			if (unit_table[i].fp && chance(g, 30))
+				emit(g, "csrrwi x%u, fflags, 0", rd_int(g));
 			unit_table[i].fn(g);
 			return;
 		}
