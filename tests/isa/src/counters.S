@@ -1,7 +1,7 @@
 /* Zicntr + M counters: cycle/time/instret readable in M; mcounteren gates S
  * and U, scounteren gates U (illegal otherwise); exact instret: consecutive reads differ
  * by the instructions retired in between; minstret/mcycle writable;
- * mcountinhibit.IR freezes minstret. (Under QEMU this needs -icount.)
+ * mcountinhibit.IR freezes minstret, .CY mcycle. (Under QEMU this needs -icount.)
  * The time CSR is in counters_time.S. */
 #include "test.h"
 #define RD_CYCLE CSRI(0xc00, 0, 2, 10)
@@ -92,6 +92,14 @@ test_main:
 	CHECK_NOTRAP
 	ILLW RD_CYCLE
 	TO_M
+	TEST 11	/* mcountinhibit.CY stops mcycle; mcycle is writable */
+	csrwi mcountinhibit, 1
+	li t0, 12345
+	csrw mcycle, t0
+	nop
+	csrr a0, mcycle
+	csrwi mcountinhibit, 0
+	CHECK a0, 12345
 	TEST 10	/* exact instret in U as well */
 	csrwi mcounteren, 7
 	csrwi scounteren, 7
