@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		virtio_net_create(mac, p1, &dev[1]);
 	virtio_rng_create(&dev[2]);
 	virtio_balloon_create(&dev[3]);
-	struct virtio_console_io io = { sink, NULL, NULL };
+	struct virtio_console_io io = { .output = sink };
 	virtio_console_create(&io, &dev[4]);
 	for (unsigned s = 0; s < NDEV; s++)
 		if (dev[s] && virtio_mmio_create(&bus, MMIO_BASE + 0x1000ull * s, (struct irq_line){ 0 },

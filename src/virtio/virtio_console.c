@@ -111,6 +111,9 @@ static void console_config_write(struct virtio_dev *d, unsigned off, unsigned si
 
 static void console_destroy(struct virtio_dev *d)
 {
+	struct virtio_console *c = (struct virtio_console *)d;
+	if (c->io.release)
+		c->io.release(c->io.opaque);	/* its thread may be in _input() */
 	virtio_dev_fini(d);
 	free(d);
 }

@@ -67,10 +67,17 @@ struct virtio_console_io {
 	void (*output)(void *opaque, const uint8_t *buf, size_t len);
 	/* The guest posted receive buffers (input may resume). Optional. */
 	void (*rx_ready)(void *opaque);
+	/* The device is being destroyed: stop feeding input, free opaque.
+	 * Optional. */
+	void (*release)(void *opaque);
 	void *opaque;
 };
 int virtio_console_create(const struct virtio_console_io *io, struct virtio_dev **out);
 /* Host input for the guest: bytes accepted (0 if no buffer is posted). */
 size_t virtio_console_input(struct virtio_dev *d, const uint8_t *buf, size_t len);
+/* A console on host file descriptors (console_fd.c): input read
+ * from in_fd by a backend thread, output written to out_fd. The device owns
+ * the backend (closes nothing: the fds stay the caller's). */
+int virtio_console_create_fd(int in_fd, int out_fd, struct virtio_dev **out);
 
 #endif
