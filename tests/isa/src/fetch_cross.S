@@ -1,5 +1,6 @@
-/* Instruction fetch across a page boundary under Sv39: a 32-bit instruction
- * whose second half lies on a non-executable (or unmapped) page raises an
+/* Instruction fetch across a page boundary under Sv39 (the two virtual pages
+ * map to non-adjacent physical pages): a 32-bit instruction whose second
+ * half lies on a non-executable (or unmapped) page raises an
  * instruction page fault with epc = the instruction's address and tval = the
  * address of the faulting half (the next page); when both pages are
  * executable the straddling instruction runs normally. */
@@ -7,7 +8,8 @@
 #include "vm.h"
 test_main:
 	/* pages[0] gets, at offset 4094, the low half of "addi a0, a0, 1"
-	 * (0x00150513) and pages[1] at offset 0 the high half, then "ret" */
+	 * (0x00150513) and pages[3] at offset 0 the high half, then "ret";
+	 * pages[1] (physically next to pages[0]) holds zeros */
 	la t1, pages + 4096 - 8
 	li t0, 0x00010001	/* c.nop c.nop */
 	sw t0, 0(t1)
@@ -15,7 +17,7 @@ test_main:
 	sh t0, 4(t1)
 	li t0, 0x0513
 	sh t0, 6(t1)
-	la t1, pages + 4096
+	la t1, pages + 3 * 4096
 	li t0, 0x0015
 	sh t0, 0(t1)
 	li t0, 0x00008067	/* ret */
@@ -25,7 +27,7 @@ test_main:
 	fence.i
 	VM_SV39
 	MAP4K 0, 0, PTE_V | PTE_X | PTE_A
-	MAP4K 1, 1, PTE_V | PTE_X | PTE_A
+	MAP4K 1, 3, PTE_V | PTE_X | PTE_A
 	li s1, VA_BASE + 4096 - 8
 	TEST 1	/* both executable: runs */
 	ENTER_MODE PRV_S
@@ -34,7 +36,7 @@ test_main:
 	CHECK a0, 42
 	TO_M
 	TEST 2	/* second page not executable: fault on the second half */
-	MAP4K 1, 1, PTE_V | PTE_R | PTE_A
+	MAP4K 1, 3, PTE_V | PTE_R | PTE_A
 	ENTER_MODE PRV_S
 	li a0, 41
 	ARM_RESUME 1f
