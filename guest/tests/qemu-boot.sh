@@ -50,6 +50,20 @@ qemu_boot "$t/3" -append 'console=hvc0 domus.run="cat /proc/consoles"'
 grep -q '^DOMUS-GUEST-READY$' "$t/3" && grep -q '^hvc0' "$t/3"
 res "SBI console (console=hvc0) works" $? "$t/3"
 
+fwj=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+if [ -r "$fwj" ]; then
+	timeout "$to" qemu-system-riscv64 -M virt -bios "$fwj" -nographic -m 256M \
+		-kernel "$img" -initrd "$rd" -no-reboot \
+		-append 'console=ttyS0 domus.run="reboot -f"' </dev/null 2>&1 | tr -d '\r' > "$t/fw"
+	[ "${PIPESTATUS[0]}" -eq 0 ] && grep -q 'DOMUS-GUEST-READY' "$t/fw" &&
+		grep -q 'reboot: Restarting system' "$t/fw"
+	res "boots through Debian's OpenSBI fw_jump.bin; reboot restarts" $? "$t/fw"
+fi
+
+qemu_boot "$t/cb" -smp 4 -append 'console=ttyS0 domus.run="cpuburn 1 4"'
+grep -q '^cpuburn: [1-9][0-9]* iterations in 1\.[0-9]* s on 4 thread(s)$' "$t/cb"
+res "cpuburn runs 4 threads on 4 vCPUs" $? "$t/cb"
+
 h0=$(date +%s)
 qemu_boot "$t/4" -append 'console=ttyS0 domus.run="echo GUEST-TIME=$(date +%s)"'
 gt=$(sed -n 's/^GUEST-TIME=\([0-9]*\)$/\1/p' "$t/4")
