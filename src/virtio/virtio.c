@@ -124,7 +124,7 @@ void virtio_dev_queue_enable(struct virtio_dev *d, unsigned q)
 		virtio_dev_fail(d, q, vq->err ? vq->err : "bad queue size");
 		return;
 	}
-	vq->last_avail = vq->used_idx = 0;
+	vq->last_avail = vq->used_idx = vq->checked = 0;
 	vq->signalled_valid = false;
 	vq->ready = true;
 }

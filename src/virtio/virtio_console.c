@@ -58,7 +58,13 @@ static void console_queue_notify(struct virtio_dev *d, unsigned q)
 	struct virtio_console *c = (struct virtio_console *)d;
 	if (q == TXQ) {
 		console_tx(c);
-	} else if (c->io.rx_ready) {
+		return;
+	}
+	if (virtq_check_avail(&d->vq[RXQ], &c->rx_elem) < 0) {
+		virtio_dev_fail(d, RXQ, d->vq[RXQ].err);
+		return;
+	}
+	if (c->io.rx_ready) {
 		/* The callback may feed input right away: it takes our lock. */
 		pthread_mutex_unlock(&d->lock);
 		c->io.rx_ready(c->io.opaque);

@@ -119,6 +119,10 @@ static void net_queue_notify(struct virtio_dev *d, unsigned q)
 	if (q == TXQ) {
 		net_tx(n);
 	} else if (q == RXQ) {
+		if (virtq_check_avail(&d->vq[RXQ], &n->rx_elem) < 0) {
+			virtio_dev_fail(d, RXQ, d->vq[RXQ].err);
+			return;
+		}
 		/* New receive buffers: let the backend retry a held frame. It
 		 * calls net_rx(), which takes our lock. */
 		pthread_mutex_unlock(&d->lock);

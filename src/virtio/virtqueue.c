@@ -191,6 +191,20 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e)
 	return 1;
 }
 
+int virtq_check_avail(struct virtq *vq, struct virtq_elem *scratch)
+{
+	uint16_t save = vq->last_avail;
+	int rc;
+	/* Resume after what an earlier call checked, if that is still ahead. */
+	if ((uint16_t)(vq->checked - save) <= vq->num)
+		vq->last_avail = vq->checked;
+	while ((rc = virtq_pop(vq, scratch)) > 0)
+		;
+	vq->checked = vq->last_avail;
+	vq->last_avail = save;
+	return rc;
+}
+
 void virtq_unpop(struct virtq *vq)
 {
 	vq->last_avail--;

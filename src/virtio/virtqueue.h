@@ -57,6 +57,7 @@ struct virtq {
 	bool event_idx;			/* VIRTIO_F_EVENT_IDX negotiated */
 	uint64_t desc_pa, avail_pa, used_pa;
 	uint16_t last_avail;		/* next avail ring slot to consume */
+	uint16_t checked;		/* avail entries before this were validated */
 	uint16_t used_idx;		/* our copy of used->idx */
 	uint16_t signalled_used;	/* used->idx when we last decided */
 	bool signalled_valid;
@@ -71,6 +72,11 @@ int virtq_validate(struct virtq *vq);
 /* 1: *e holds the next chain; 0: ring empty; -EINVAL: malformed ring
  * (vq->err says why; the queue must not be used again until reset). */
 int virtq_pop(struct virtq *vq, struct virtq_elem *e);
+/* Validates, without consuming, the chains the driver made available since
+ * the last call (each is walked again when popped). For queues the device
+ * fills only when data arrives (net/console receive), so that a garbage
+ * ring is reported at the driver's notification. 0 or -EINVAL. */
+int virtq_check_avail(struct virtq *vq, struct virtq_elem *scratch);
 /* Gives back the chain popped last (it will be popped again). */
 void virtq_unpop(struct virtq *vq);
 /* Puts head on the used ring with `written` bytes. 0 or -EINVAL. */

@@ -189,6 +189,11 @@ static void test_console(void)
 		 "console: input delivered (%zu bytes)", n);
 	vt_wr(&v, VIRTIO_MMIO_CONFIG + 8, 'Z');
 	VT_CHECK(sink.n == 7 && sink.out[6] == 'Z', "console: emergency write");
+	struct vt_buf g = { rb, 0x7fffffff, true };
+	vt_submit(&v, 0, &g, 1, false);
+	vt_kick(&v, 0);
+	VT_CHECK((vt_status(&v) & VIRTIO_STATUS_NEEDS_RESET) && sink.rx_ready == 1,
+		 "console: garbage RX ring -> NEEDS_RESET at kick");
 	vt_dev_destroy(&v);
 	vt_machine_fini(&m);
 }

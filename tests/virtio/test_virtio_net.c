@@ -167,6 +167,16 @@ static void test_hub(void)
 	VT_CHECK(!(vt_status(&a.v) & VIRTIO_STATUS_NEEDS_RESET) && !(vt_status(&b.v) & VIRTIO_STATUS_NEEDS_RESET),
 		 "hub: devices healthy");
 
+	/* Garbage in the receive ring is reported at the driver's kick, even
+	 * with no frame arriving to consume it. */
+	{
+		struct vt_buf g = { 0x1000, 64, true };	/* below RAM */
+		vt_submit(&c.v, 0, &g, 1, false);
+		vt_kick(&c.v, 0);
+		VT_CHECK(vt_status(&c.v) & VIRTIO_STATUS_NEEDS_RESET, "net: garbage RX ring -> NEEDS_RESET at kick");
+		nic_send(&a, BCAST, 9, 60);	/* C is down now: frames to it are dropped */
+		VT_CHECK(!(vt_status(&a.v) & VIRTIO_STATUS_NEEDS_RESET), "net: other NICs unaffected");
+	}
 	/* A runt TX chain (shorter than the header) is consumed and dropped. */
 	{
 		struct vt_buf t = { a.txbuf, 4, false };
