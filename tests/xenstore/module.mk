@@ -7,4 +7,5 @@ test-xenstore-core_LIBS := xenstore
 CHECKS += $$B/bin/test-xenstore-core tests/xenstore/debian-clients.sh \
           tests/xenstore/xen-test-xenstore.sh tests/xenstore/hostile.sh tests/xenstore/state.sh \
           tests/xenstore/diff-peer.sh tests/xenstore/fuzz-smoke.sh
-SAN_CHECKS += $$B/bin/test-xenstore-core tests/xenstore/hostile.sh tests/xenstore/xen-test-xenstore.sh
+SAN_CHECKS += $$B/bin/test-xenstore-core tests/xenstore/hostile.sh tests/xenstore/xen-test-xenstore.sh \
+              tests/xenstore/debian-clients.sh tests/xenstore/state.sh
