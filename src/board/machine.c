@@ -619,9 +619,47 @@ static void *vcpu_thread(void *opaque)
 	return NULL;
 }
 
+/* DOMUS_PROFILE=FILE: a debugging aid that samples every running hart's
+ * pc every 100 us and writes "hart pc priv" lines to FILE (map them with
+ * the kernel's System.map). The reads race with the vCPU threads on
+ * purpose: a sample may be stale, never unsafe (aligned 64-bit loads). */
+struct profiler {
+	struct machine *m;
+	FILE *f;
+	pthread_t thread;
+};
+
+static void *profiler_thread(void *opaque)
+{
+	struct profiler *p = opaque;
+	struct machine *m = p->m;
+	struct timespec ts = { 0, 100000 };
+
+	while (!atomic_load(&m->stopping)) {
+		for (unsigned i = 0; i < m->nr_harts; i++) {
+			struct vcpu *v = &m->vcpus[i];
+			if (!atomic_load(&v->running))
+				continue;
+			uint64_t pc = __atomic_load_n(&v->hart.pc, __ATOMIC_RELAXED);
+			unsigned prv = __atomic_load_n(&v->hart.priv, __ATOMIC_RELAXED);
+			fprintf(p->f, "%u %llx %u\n", i, (unsigned long long)pc, prv);
+		}
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
 enum machine_exit machine_run(struct machine *m)
 {
 	enum machine_exit why;
+	struct profiler prof = { .m = m };
+	const char *pfile = getenv("DOMUS_PROFILE");
+
+	if (pfile && (prof.f = fopen(pfile, "w")) != NULL &&
+	    pthread_create(&prof.thread, NULL, profiler_thread, &prof) != 0) {
+		fclose(prof.f);
+		prof.f = NULL;
+	}
 
 	for (unsigned i = 0; i < m->nr_harts; i++) {
 		struct vcpu *v = &m->vcpus[i];
@@ -668,6 +706,10 @@ enum machine_exit machine_run(struct machine *m)
 		if (v->thread_started)
 			pthread_join(v->thread, NULL);
 		v->thread_started = false;
+	}
+	if (prof.f) {
+		pthread_join(prof.thread, NULL);
+		fclose(prof.f);
 	}
 	return why;
 }
