@@ -1,6 +1,7 @@
 /* CSR contents and WARL rules: misa (RV64, IMAFDC + S + U), mstatus
  * UXL/SXL = 2 (read-only), sstatus is a view of mstatus (only S fields),
- * mtvec/stvec direct mode keep 4-byte-aligned bases (mepc[0]: csr_strict),
+ * mtvec/stvec keep 4-byte-aligned bases and never a reserved mode (mepc[0]:
+ * csr_strict), MBE/SBE/UBE and XS read 0,
  * mscratch/sscratch full width, mcause/scause and mtval/stval writable,
  * medeleg takes ecall-from-S, mideleg refuses MSI; sie/sip are masked by mideleg; mhartid = 0; menvcfg and
  * senvcfg exist; mcounteren/scounteren keep CY/TM/IR. */
@@ -58,6 +59,21 @@ test_main:
 	csrw stvec, t0
 	csrr a0, stvec
 	CHECK a0, 0x80001000
+	li t0, 0x80002002	/* reserved mode 2: not kept */
+	csrw stvec, t0
+	csrr a0, stvec
+	andi a0, a0, 3
+	li t1, 2
+	bgeu a0, t1, fail_j
+	TEST 13	/* mstatus: MBE/SBE/UBE stay 0 (little-endian), XS is 0 */
+	li t0, (1 << 37) | (1 << 36) | (1 << 6)
+	csrs mstatus, t0
+	csrr a0, mstatus
+	and a1, a0, t0
+	CHECK a1, 0
+	li t0, 3 << 15
+	and a1, a0, t0
+	CHECK a1, 0
 	TEST 6	/* scratch, cause, tval are full width */
 	li t0, 0xdeadbeefcafef00d
 	csrw mscratch, t0
@@ -144,3 +160,4 @@ test_main:
 	andi a0, a0, 1 << IRQ_MSI
 	CHECK a0, 0
 	PASS
+fail_j:	j fail
