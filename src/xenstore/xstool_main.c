@@ -10,13 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-#define LS_WIDTH 80
+#define LS_WIDTH_DEFAULT 80
 #define LS_PERM_COLUMN 60
 
 struct tool_opts {
     bool prefix, raw, full, perms, tidy, recurse, update;
+    int width;                    /* xenstore-ls line width: terminal or 80 */
     long count;
 };
 
@@ -134,10 +136,10 @@ static int ls_node(struct xs_handle *h, const char *path, int depth, const struc
             w = snprintf(line, sizeof(line), "%s = \"%s\"", child, esc);
         else {
             w = snprintf(line, sizeof(line), "%*s%s = ", depth, "", names[i]);
-            int room = LS_WIDTH - 5 - w;
+            int room = o->width - 5 - w;
             if (room < 0)
                 room = 0;
-            if ((int)strlen(esc) + w + 2 > LS_WIDTH - (o->perms ? 4 : 3))
+            if ((int)strlen(esc) + w + 2 > o->width - (o->perms ? 4 : 3))
                 w += snprintf(line + w, sizeof(line) - (size_t)w, "\"%.*s\\...\"", room, esc);
             else
                 w += snprintf(line + w, sizeof(line) - (size_t)w, "\"%s\"", esc);
@@ -155,7 +157,7 @@ static int ls_node(struct xs_handle *h, const char *path, int depth, const struc
                 strcpy(ps, "?");
             }
             bool truncated = !o->full && strstr(line, "\\...\"") &&
-                             line[strlen(line) - 1] == '"' && w >= LS_WIDTH - 6;
+                             line[strlen(line) - 1] == '"' && w >= o->width - 6;
             if (!truncated) {
                 putchar(' ');
                 if (!o->full)
@@ -412,6 +414,10 @@ int main(int argc, char **argv)
     }
     argc -= optind;
     argv += optind;
+    struct winsize ws;
+    o.width = LS_WIDTH_DEFAULT;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+        o.width = ws.ws_col;
     if (!argc && strcmp(tool, "xenstore-ls"))
         return usage(tool);
     struct xs_handle *h;
