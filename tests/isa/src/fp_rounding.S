@@ -120,6 +120,18 @@ test_main:
 	FS2 fdiv.s, rne, ONE, 0x40400000, 0x3eaaaaab, NX
 	FS2 fadd.s, rne, 0x7fa00000, ONE, 0x7fc00000, NV	/* sNaN operand */
 	FS2 fadd.s, rne, 0x7fc00000, ONE, 0x7fc00000, 0		/* qNaN: quiet */
+	TEST 14	/* flags accumulate: an op ORs into fflags */
+	csrwi fflags, NX
+	li t0, 0x3f800000
+	fmv.w.x f1, t0
+	fmv.w.x f2, zero
+	fdiv.s f3, f1, f2	/* DZ */
+	csrr a0, fflags
+	CHECK a0, NX | DZ
+	fadd.s f3, f1, f1	/* exact: nothing added, nothing cleared */
+	csrr a0, fflags
+	CHECK a0, NX | DZ
+	csrwi fflags, 0
 	TEST 8	/* overflow per rounding mode */
 	FS2 fmul.s, rtz, 0x7f7fffff, 0x40000000, 0x7f7fffff, OF | NX
 	FS2 fmul.s, rdn, 0x7f7fffff, 0x40000000, 0x7f7fffff, OF | NX

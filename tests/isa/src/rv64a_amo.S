@@ -84,6 +84,16 @@ test_main:
 	CHECK a1, 15
 	ld a2, 0(s0)
 	CHECK a2, 20
+	TEST 10	/* rd == rs1: the address is used before rd is written */
+	mv a0, s0
+	li a1, 1
+	amoadd.d a0, a1, (a0)
+	CHECK a0, 20
+	ld a2, 0(s0)
+	CHECK a2, 21
+	mv a0, s0
+	lr.d a0, (a0)
+	CHECK a0, 21
 	PASS
 	.data
 	.balign 16
