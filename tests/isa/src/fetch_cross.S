@@ -3,7 +3,8 @@
  * half lies on a non-executable (or unmapped) page raises an
  * instruction page fault with epc = the instruction's address and tval = the
  * address of the faulting half (the next page); when both pages are
- * executable the straddling instruction runs normally. */
+ * executable the straddling instruction runs normally; 16-bit instructions
+ * at the very end of a page before an unmapped one run without fault. */
 #include "test.h"
 #include "vm.h"
 test_main:
@@ -56,5 +57,21 @@ test_main:
 2:	CHECK_TRAP CAUSE_FETCH_PAGE
 	CHECKM trap_epc, VA_BASE + 4096 - 2
 	CHECKM trap_tval, VA_BASE + 4096
+	TO_M
+	TEST 4	/* 16-bit instructions in the last 4 bytes of a page with the
+		 * next page unmapped: no fault (only 2 bytes are fetched) */
+	la t1, pages + 4096 - 4
+	li t0, 0x4515		/* c.li a0, 5 */
+	sh t0, 0(t1)
+	li t0, 0x8082		/* c.jr ra */
+	sh t0, 2(t1)
+	fence.i
+	li s1, VA_BASE + 4096 - 4
+	ENTER_MODE PRV_S
+	li a0, 0
+	ARM
+	jalr ra, 0(s1)
+	CHECK_NOTRAP
+	CHECK a0, 5
 	TO_M
 	PASS
