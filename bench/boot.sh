@@ -23,19 +23,29 @@ fi
 append='console=ttyS0 domus.run=true'
 to=${BOOT_TIMEOUT:-120}
 
-# time_to_ready CMD...: seconds from launch to the marker line, or "fail".
+# time_to_ready CMD...: prints "READY FIRST INIT": seconds from launch to the
+# marker line, to the first console line, and to the kernel's "Run /init"
+# line (so the split firmware+kernel / userland shows what dominates), or
+# "fail". Lines are stamped with bash's $EPOCHREALTIME as they arrive.
 time_to_ready() {
-	local t0 t1
-	t0=$(date +%s%N)
-	t1=$(timeout "$to" "$@" </dev/null 2>&1 |
-		awk '/DOMUS-GUEST-READY/ { system("date +%s%N"); exit }')
-	# the guest powers off by itself; make sure nothing outlives the run
+	local t0 first="" init="" ready="" line
+	t0=$EPOCHREALTIME
+	while IFS= read -r line; do
+		[ -z "$first" ] && first=$EPOCHREALTIME
+		case $line in
+		*"Run /init as init process"*) init=$EPOCHREALTIME ;;
+		*DOMUS-GUEST-READY*) ready=$EPOCHREALTIME; break ;;
+		esac
+	done < <(timeout "$to" "$@" </dev/null 2>&1)
+	# the guest powers itself off (domus.run=true); wait for that
 	wait
-	if [ -z "$t1" ]; then echo fail; return; fi
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
+	if [ -z "$ready" ]; then echo fail; return; fi
+	awk -v a="$t0" -v r="$ready" -v f="$first" -v i="${init:-$ready}" \
+		'BEGIN { printf "%.3f %.3f %.3f\n", r - a, f - a, i - a }'
 }
 
-# median_of CMD...: runs time_to_ready $runs times; prints "MEDIAN (all)".
+# median_of CMD...: runs time_to_ready $runs times; prints
+# "MEDIAN (all runs) first line F s, /init I s" (medians).
 median_of() {
 	local all=() v
 	for _ in $(seq 1 "$runs"); do
@@ -43,10 +53,16 @@ median_of() {
 		[ "$v" = fail ] && { echo "fail"; return; }
 		all+=("$v")
 	done
-	printf '%s\n' "${all[@]}" | sort -n |
-		awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-			printf "%.3f", m }'
-	printf ' (%s)\n' "${all[*]}"
+	printf '%s\n' "${all[@]}" | awk '
+		function med(col,   i, j, t, n, x) {
+			n = 0; for (i = 1; i <= NR; i++) x[++n] = v[i, col]
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && x[j - 1] > x[j]; j--) {
+				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
+			return (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+		}
+		{ v[NR, 1] = $1; v[NR, 2] = $2; v[NR, 3] = $3; runs = runs " " $1 }
+		END { printf "%.3f (%s) first console line %.3f s, kernel runs /init %.3f s\n",
+			med(1), substr(runs, 2), med(2), med(3) }'
 }
 
 qemu_cmd() { # qemu_cmd VCPUS
@@ -62,14 +78,14 @@ for n in 1 4; do
 	if command -v qemu-system-riscv64 >/dev/null; then
 		# shellcheck disable=SC2046
 		q=$(median_of $(qemu_cmd "$n") -append "$append")
-		echo "qemu  ${n} vCPU: ${q} s"
+		echo "qemu  ${n} vCPU: ${q/ (/ s (}"
 	else
 		echo "qemu  ${n} vCPU: skipped (qemu-system-riscv64 not installed)"
 	fi
 	if [ -x "$domus" ]; then
 		d=$(median_of "$domus" --kernel "$img" --initrd "$rd" --mem "$mem" \
 			--vcpus "$n" --append "$append")
-		echo "domus ${n} vCPU: ${d} s"
+		echo "domus ${n} vCPU: ${d/ (/ s (}"
 	else
 		echo "domus ${n} vCPU: skipped ($domus not built yet)"
 	fi
