@@ -59,6 +59,9 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum acc acc, uns
 		return;
 	struct tlb_entry *e = tlb_slot(h, va);
 	uint64_t tag = tlb_tag(va, prv);
+	/* Superpages are cached 4 KiB piece by piece: remember that a
+	 * single-address sfence.vma must then flush everything. */
+	h->tlb_super |= h->walk_super;
 	uintptr_t addend = (uintptr_t)host - (va & ~PAGE_MASK);
 	if (e->addend != addend) {
 		e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
@@ -469,6 +472,11 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 	uint64_t i;
 	uint64_t *x = h->x;
 	uint64_t pc = h->pc;	/* kept local; h->pc is synced around calls that use it */
+	/* The page instructions are being fetched from: while pc stays in it,
+	 * fetch skips the TLB. Reset whenever priv or translation may change
+	 * (traps, CSR writes, sfence.vma; xRET and the rest end the slice). */
+	uint64_t fpage = ~0ULL;
+	uintptr_t faddend = 0;
 	h->slice_end = false;
 	for (i = 0; i < n;) {
 		uint32_t bits;
@@ -477,7 +485,18 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		if (unlikely(atomic_load_explicit(&h->req, memory_order_relaxed)))
 			break;
 		i++;
-		if (unlikely((c = fetch(h, pc, &bits)))) {
+		if (likely((pc & ~PAGE_MASK) == fpage && (pc & PAGE_MASK) <= BUS_PAGE_SIZE - 4)) {
+			uint32_t w;
+			memcpy(&w, (const void *)(uintptr_t)(pc + faddend), 4);
+			bits = (w & 3) == 3 ? w : (w & 0xffff);
+		} else if (likely(!(c = fetch(h, pc, &bits)))) {
+			struct tlb_entry *e = tlb_slot(h, pc);
+			if (e->vpn_x == tlb_tag(pc, h->priv)) {
+				fpage = pc & ~PAGE_MASK;
+				faddend = e->addend;
+			}
+		} else {
+			fpage = ~0ULL;
 			h->pc = pc;
 			hart_take_trap(h, c, h->exc_tval);
 			pc = h->pc;
@@ -664,9 +683,10 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		case OP_SFENCE_VMA:
 			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
 				goto illegal;
-			if (d->rs1) {
-				/* One entry per 4 KiB virtual page (superpages are
-				 * cached page by page): only this slot can hold va. */
+			fpage = ~0ULL;
+			if (d->rs1 && !h->tlb_super) {
+				/* One entry per 4 KiB virtual page and no superpage
+				 * pieces cached: only this slot can hold va. */
 				struct tlb_entry *e = tlb_slot(h, x[d->rs1]);
 				e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
 			} else {
@@ -675,6 +695,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 			break;
 		case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
 		case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
+			fpage = ~0ULL;	/* satp, PMP, mstatus may have changed */
 			if ((c = do_csr(h, d)))
 				goto illegal;
 			break;
@@ -738,6 +759,7 @@ exc:
 		h->pc = pc;
 		hart_take_trap(h, c, h->exc_tval);
 		pc = h->pc;
+		fpage = ~0ULL;
 		if (h->slice_end)
 			break;
 	}

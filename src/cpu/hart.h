@@ -129,6 +129,8 @@ struct hart {
 	uint64_t last_trap_instret;
 	int exit_code;		/* enum hart_exit pending from inside a slice, or -1 */
 	bool slice_end;		/* leave the inner loop after this instruction */
+	bool walk_super;	/* the last successful walk ended at a superpage leaf */
+	bool tlb_super;		/* the TLB holds pieces of a superpage */
 	struct hart_icache *icache;	/* decoded-instruction memo (bits -> insn) */
 };
 

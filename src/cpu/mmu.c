@@ -22,6 +22,7 @@
 void tlb_flush(struct hart *h)
 {
 	memset(h->tlb, 0xff, sizeof h->tlb);
+	h->tlb_super = false;
 	h->tlb_gen = atomic_load_explicit(&h->bus->gen, memory_order_relaxed);
 }
 
@@ -79,6 +80,7 @@ int mmu_translate(struct hart *h, uint64_t va, enum acc acc, unsigned prv,
 		  uint64_t *pa)
 {
 	unsigned mode = h->satp >> 60;
+	h->walk_super = false;
 	if (prv == PRV_M || mode == 0) {
 		*pa = va;
 		return 0;
@@ -142,6 +144,7 @@ restart:;
 			bus_mark_dirty(h->bus, pte_pa, 8);
 		}
 		*pa = ((ppn & ~lowmask) << 12) | (va & ((1ULL << (12 + 9 * lvl)) - 1));
+		h->walk_super = lvl > 0;
 		return 0;
 	}
 	return fault_page(acc);	/* not reached */
