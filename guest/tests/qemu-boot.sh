@@ -64,6 +64,23 @@ qemu_boot "$t/cb" -smp 4 -append 'console=ttyS0 domus.run="cpuburn 1 4"'
 grep -q '^cpuburn: [1-9][0-9]* iterations in 1\.[0-9]* s on 4 thread(s)$' "$t/cb"
 res "cpuburn runs 4 threads on 4 vCPUs" $? "$t/cb"
 
+# Every virtio driver of the fragment binds (modern virtio-mmio), and a
+# hart goes offline and back online (CPU hotplug through SBI HSM).
+truncate -s 1M "$t/vd.img"
+qemu_boot "$t/vd" -smp 2 -global virtio-mmio.force-legacy=false \
+	-device virtio-rng-device -device virtio-balloon-device \
+	-device virtio-serial-device -chardev null,id=c0 -device virtconsole,chardev=c0 \
+	-netdev user,id=n1 -device virtio-net-device,netdev=n1 \
+	-drive "file=$t/vd.img,format=raw,if=none,id=d2" -device virtio-blk-device,drive=d2 \
+	-append 'console=ttyS0 domus.run="ls -d /sys/bus/virtio/drivers/*/virtio[0-9]*; echo 0 > /sys/devices/system/cpu/cpu1/online; echo OFF=$(cat /sys/devices/system/cpu/online); echo 1 > /sys/devices/system/cpu/cpu1/online; echo ON=$(cat /sys/devices/system/cpu/online)"'
+ok=0
+for drv in virtio_blk virtio_net virtio_console virtio_rng virtio_balloon; do
+	grep -q "^/sys/bus/virtio/drivers/$drv/virtio[0-9]" "$t/vd" || ok=1
+done
+res "virtio blk, net, console, rng and balloon drivers bind" $ok "$t/vd"
+grep -qx OFF=0 "$t/vd" && grep -qx ON=0-1 "$t/vd"
+res "CPU hotplug: hart 1 goes offline and comes back" $? "$t/vd"
+
 h0=$(date +%s)
 qemu_boot "$t/4" -append 'console=ttyS0 domus.run="echo GUEST-TIME=$(date +%s)"'
 gt=$(sed -n 's/^GUEST-TIME=\([0-9]*\)$/\1/p' "$t/4")
