@@ -57,6 +57,12 @@ case_run reboot-in-place guest \
   "$READY;; send:reboot -f;; $READY;; send:poweroff -f;; exit:0" -- "${K[@]}" --reboot
 case_run panic-is-crash-status-3 guest \
   "$READY;; send:echo c > /proc/sysrq-trigger;; exit:3" -- "${K[@]}"
+case_run cpu-hotplug-hsm-stop-start guest \
+  "$READY;; send:echo 0 > /sys/devices/system/cpu/cpu1/online;; expect:CPU1: off;; send:echo 1 > /sys/devices/system/cpu/cpu1/online; echo ON=\$(cat /sys/devices/system/cpu/online);; expect:ON=0-1;; send:poweroff -f;; exit:0" \
+  -- "${K[@]}" --vcpus 2
+case_run sbi-console-hvc0-earlycon guest \
+  "expect:earlycon: sbi0;; expect:DOMUS-GUEST-READY;; sleep:1;; send:echo HVC-\$((2+3));; expect:HVC-5;; send:poweroff -f;; exit:0" \
+  -- --kernel "$IMG" --initrd "$INITRD" --append "console=hvc0 earlycon=sbi"
 case_run idle-under-2pct-cpu guest \
   "$READY;; sleep:2;; cpu:10:2;; send:poweroff -f;; exit:0" -- "${K[@]}" --vcpus 2
 

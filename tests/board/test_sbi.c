@@ -149,6 +149,26 @@ int main(void)
 	CHECK(atomic_load(&m->stopping) && m->exit == MACHINE_EXIT_POWEROFF, "sbi: legacy shutdown");
 	machine_destroy(m);
 
+	/* Two machines in one process do not share state. */
+	struct outbuf o2 = {0};
+	struct machine *m2;
+	struct machine_config cfg2 = cfg;
+	cfg2.nr_harts = 3;
+	cfg2.console = (struct console_backend){ out_write, &o2 };
+	CHECK(machine_create(&cfg, &m) == 0 && machine_create(&cfg2, &m2) == 0, "multi: two machines");
+	o.len = o2.len = 0;
+	call(m, 0, IPI, 0, 0x2, 0, 0, NULL);
+	call(m2, 0, DBCN, 2, 'B', 0, 0, NULL);
+	call(m, 0, DBCN, 2, 'A', 0, 0, NULL);
+	CHECK((H(m, 1)->mip & MIP_SSIP) && !(H(m2, 1)->mip & MIP_SSIP), "multi: IPI stays in its machine");
+	CHECK(o.len == 1 && o.buf[0] == 'A' && o2.len == 1 && o2.buf[0] == 'B', "multi: separate consoles");
+	CHECK(call(m2, 0, IPI, 0, 0x8, 0, 0, NULL) == -3 && call(m, 0, IPI, 0, 0x8, 0, 0, NULL) == 0,
+	      "multi: hart counts are per machine");
+	call(m2, 0, SRST, 0, 0, 0, 0, NULL);
+	CHECK(atomic_load(&m2->stopping) && !atomic_load(&m->stopping), "multi: SRST stops only its machine");
+	machine_destroy(m2);
+	machine_destroy(m);
+
 	cfg.nr_harts = 65;
 	CHECK(machine_create(&cfg, &m) == -EINVAL, "sbi: 65 harts refused");
 	return tap_failed;
