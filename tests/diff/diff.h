@@ -12,6 +12,7 @@
 
 #define DIFF_SCRATCH	2048
 #define DIFF_SAVE	1024
+#define DIFF_PAGE_OFF	1024	/* scratch offset of a 4 KiB page boundary */
 /* save area layout, offsets from its start (= sp - DIFF_SAVE) */
 #define DIFF_SAVE_X	0	/* x0..x31, 8 bytes each (x0 slot unused) */
 #define DIFF_SAVE_F	256	/* f0..f31 raw bits */

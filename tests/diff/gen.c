@@ -459,8 +459,12 @@ static const struct memop memops[] = {
 static int scratch_off(struct gen *g, unsigned size, bool may_misalign)
 {
 	int off = (int)rn(g, DIFF_SCRATCH - 8);
-	if (may_misalign && g->misaligned && chance(g, 15))
+	if (may_misalign && g->misaligned && chance(g, 15)) {
+		/* a third of them straddle the 4 KiB page boundary */
+		if (chance(g, 33))
+			return DIFF_PAGE_OFF - (int)rn(g, size > 1 ? size - 1 : 1) - (size > 1);
 		return off;
+	}
 	return off & ~(int)(size - 1);
 }
 
@@ -966,7 +970,10 @@ static void emit_dump(struct gen *g, unsigned id)
 
 static void emit_data(struct gen *g, uint64_t full_from, uint64_t stop_after)
 {
-	fprintf(g->out, "\t.section .diffdata, \"aw\", @progbits\n\t.balign 64\n");
+	/* diff_save at page offset 0x800, so the scratch buffer straddles a
+	 * 4 KiB page boundary at DIFF_PAGE_OFF (misaligned accesses across it) */
+	fprintf(g->out, "\t.section .diffdata, \"aw\", @progbits\n\t.balign 4096\n");
+	fprintf(g->out, "\t.space %d\n", 4096 - DIFF_SAVE - DIFF_PAGE_OFF);
 	fprintf(g->out, "\t.globl diff_save\ndiff_save:\n");
 	fprintf(g->out, "\t.space %d\n", DIFF_SAVE_FULL);
 	fprintf(g->out, "\t.dword 0x%" PRIx64 ", 0, 0x%" PRIx64 "\n", full_from, stop_after);
