@@ -26,6 +26,8 @@ key=$( {
 } | short_hash)
 cdir=$GUEST_CACHE/initramfs-$key
 mkdir -p "$GUEST_CACHE" "$(dirname "$out")"
+exec 9>"$GUEST_CACHE/initramfs.lock"
+flock 9
 if [ -s "$cdir/initramfs.cpio.gz" ]; then
 	log "initramfs: cached ($cdir)"
 	install_atomic "$cdir/initramfs.cpio.gz" "$out"

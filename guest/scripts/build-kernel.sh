@@ -43,6 +43,11 @@ fi
 
 kb=$GUEST_CACHE/kbuild
 mkdir -p "$kb"
+# Fixed build identity (the source tarball's date, not the build's), so
+# rebuilding the same inputs gives the same `uname -v`.
+export KBUILD_BUILD_USER=domus KBUILD_BUILD_HOST=guest
+KBUILD_BUILD_TIMESTAMP=$(date -u -R -r "$KSRC_TARBALL")
+export KBUILD_BUILD_TIMESTAMP
 km=(make -s -C "$src" O="$kb" ARCH=riscv CROSS_COMPILE="$CROSS")
 log "kernel: configuring in $kb"
 "${km[@]}" tinyconfig >/dev/null
