@@ -30,7 +30,8 @@ build_elf() {
 	if [ ! -e "$out" ] || [ bench/cpu/bench.c -nt "$out" ] || [ bench/cpu/start.S -nt "$out" ] ||
 	   [ bench/cpu/link.ld -nt "$out" ]; then
 		"${CROSS}gcc" -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding \
-			-fno-builtin -nostdlib -nostartfiles -static -Wall -Wextra -Werror "$@" \
+			-fno-builtin -fno-pic -Wl,--build-id=none -nostdlib -nostartfiles -static \
+			-Wall -Wextra -Werror "$@" \
 			-T bench/cpu/link.ld -o "$out" bench/cpu/start.S bench/cpu/bench.c
 	fi
 }

@@ -63,7 +63,8 @@ build() {
 	if [ ! -e "$elf" ] || [ "$src" -nt "$elf" ] || [ tests/isa/test.h -nt "$elf" ] ||
 	   [ tests/isa/link.ld -nt "$elf" ]; then
 		"${CROSS}gcc" -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
-			-mcmodel=medany -Itests/isa -T tests/isa/link.ld -o "$elf" "$src" \
+			-mcmodel=medany -fno-pic -Wl,--build-id=none -Itests/isa -T tests/isa/link.ld \
+			-o "$elf" "$src" \
 			|| return 1
 	fi
 }
