@@ -1,4 +1,4 @@
-/* Zicntr + M counters: cycle/time/instret readable in M; mcounteren gates S
+/* Zicntr + M counters: cycle/instret readable in M; mcounteren gates S
  * and U, scounteren gates U (illegal otherwise); exact instret: consecutive reads differ
  * by the instructions retired in between; minstret/mcycle writable;
  * mcountinhibit.IR freezes minstret, .CY mcycle. (Under QEMU this needs -icount.)
