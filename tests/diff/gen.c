@@ -221,10 +221,12 @@ static uint32_t f32_value(struct gen *g)
 	/* normal number near 1, near the int32/64 limits, or tiny */
 	uint32_t sign = chance(g, 40) ? 0x80000000u : 0;
 	int e;
-	switch (rn(g, 4)) {
+	switch (rn(g, 6)) {
 	case 0: e = rrange(g, -4, 4); break;
 	case 1: e = rrange(g, 20, 66); break;
 	case 2: e = rrange(g, -130, -120); break;
+	case 3: e = rrange(g, 120, 127); break;		/* near overflow */
+	case 4: e = (chance(g, 50) ? 1 : -1) * rrange(g, 60, 66); break; /* products near the limits */
 	default: e = rrange(g, -20, 20); break;
 	}
 	uint32_t mant = (uint32_t)rnd(g) & 0x7fffff;
@@ -263,11 +265,13 @@ static uint64_t f64_value(struct gen *g)
 		return rnd(g);
 	uint64_t sign = chance(g, 40) ? 0x8000000000000000ULL : 0;
 	int e;
-	switch (rn(g, 5)) {
+	switch (rn(g, 7)) {
 	case 0: e = rrange(g, -4, 4); break;
 	case 1: e = rrange(g, 20, 66); break;
 	case 2: e = rrange(g, -1040, -1015); break;
 	case 3: e = rrange(g, -155, 135); break;	/* float32 range edges */
+	case 4: e = rrange(g, 1015, 1023); break;	/* near overflow */
+	case 5: e = (chance(g, 50) ? 1 : -1) * rrange(g, 508, 514); break;
 	default: e = rrange(g, -30, 30); break;
 	}
 	uint64_t mant = rnd(g) & 0xfffffffffffffULL;
@@ -741,10 +745,15 @@ static void unit_fp_exact(struct gen *g)
  * that the operation's own flags are visible (fflags are sticky). */
 static uint64_t hot_value(struct gen *g, char f)
 {
+	/* last rows: 1-ulp, 1+ulp, min normal, max subnormal, 1.5*2^-126-ish,
+	 * 2^64, 1.5*2^127: products/quotients of these land on the
+	 * underflow (tininess after rounding) and overflow boundaries */
 	static const uint32_t s32[] = {
 		0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000,
 		0x7fc00000, 0xffc00000, 0x7f800001, 0xffa00000, 0x00000001, 0x80800000,
 		0x7f7fffff, 0x00800000, 0x40000000, 0x3f000000,
+		0x3f7fffff, 0x3f800001, 0x00800000, 0x007fffff, 0x00c00000, 0x5f800000,
+		0x7f400000, 0xbf7fffff,
 	};
 	static const uint64_t s64[] = {
 		0x0000000000000000ULL, 0x8000000000000000ULL, 0x3ff0000000000000ULL,
@@ -753,13 +762,17 @@ static uint64_t hot_value(struct gen *g, char f)
 		0xfff4000000000000ULL, 0x0000000000000001ULL, 0x8010000000000000ULL,
 		0x7fefffffffffffffULL, 0x0010000000000000ULL, 0x4000000000000000ULL,
 		0x3fe0000000000000ULL,
+		0x3fefffffffffffffULL, 0x3ff0000000000001ULL, 0x0010000000000000ULL,
+		0x000fffffffffffffULL, 0x0018000000000000ULL, 0x43f0000000000000ULL,
+		0x7fe8000000000000ULL, 0xbfefffffffffffffULL,
 	};
+	const unsigned n = sizeof(s32) / sizeof(s32[0]);
 	if (f == 's') {
 		if (chance(g, 5))
-			return 0x00000000ffffffffULL & s32[rn(g, 16)];	/* not boxed */
-		return box32(s32[rn(g, 16)]);
+			return 0x00000000ffffffffULL & s32[rn(g, n)];	/* not boxed */
+		return box32(s32[rn(g, n)]);
 	}
-	return s64[rn(g, 16)];
+	return s64[rn(g, n)];
 }
 
 static void unit_fp_hot(struct gen *g)
