@@ -21,7 +21,8 @@
 #include "cpu/fpu.h"
 
 #define SLICE 1024
-#define ICACHE_SIZE 8192
+#define ICACHE_SIZE 8192	/* level 1: by pc */
+#define DCACHE_SIZE 16384	/* level 2: by instruction bits */
 #define PAGE_MASK 0xfffULL
 
 struct hart_icache {
@@ -29,6 +30,13 @@ struct hart_icache {
 		uint64_t key;	/* bits | 1 << 32 when valid */
 		struct insn d;
 	} e[ICACHE_SIZE];
+	/* Large code footprints (a kernel) overflow level 1, but the same
+	 * instruction words recur all over the code: level 2 is keyed by
+	 * the bits alone and saves most full decodes. */
+	struct {
+		uint64_t key;
+		struct insn d;
+	} l2[DCACHE_SIZE];
 };
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -428,7 +436,13 @@ static inline const struct insn *decode_cached(struct hart *h, uint64_t pc, uint
 	typeof(h->icache->e[0]) *e = &h->icache->e[(pc >> 1) & (ICACHE_SIZE - 1)];
 	uint64_t key = bits | (1ULL << 32);
 	if (unlikely(e->key != key)) {
-		insn_decode(&e->d, bits);
+		uint32_t k = (bits ^ (bits >> 13) ^ (bits >> 21)) & (DCACHE_SIZE - 1);
+		typeof(h->icache->l2[0]) *e2 = &h->icache->l2[k];
+		if (e2->key != key) {
+			insn_decode(&e2->d, bits);
+			e2->key = key;
+		}
+		e->d = e2->d;
 		e->key = key;
 	}
 	return &e->d;
