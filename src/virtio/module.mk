@@ -31,3 +31,6 @@ CHECKS += tests/virtio/fuzz-smoke.sh
 # virtio-blk and (in a private netns) virtio-net over TAP.
 CHECKS += tests/virtio/uboot.py
 SAN_CHECKS += tests/virtio/uboot.py
+# ... and with Linux's drivers (needs `make guest`; skipped without it).
+CHECKS += tests/virtio/linux.py
+SAN_CHECKS += tests/virtio/linux.py

@@ -5,7 +5,10 @@ wrote, write a block the host then reads back) and, inside a private
 network namespace, virtio-net over a TAP device (ARP + ping to the host).
 Prints TAP lines; skips cleanly when domus-run, U-Boot, unshare or
 /dev/net/tun are unavailable."""
-import os, select, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guestio import Guest  # noqa: E402
 
 B = os.environ.get("B", "build")
 RUN = os.path.join(B, "bin", "domus-run")
@@ -18,50 +21,6 @@ def tap(ok, name):
     if not ok:
         fails += 1
 
-class Guest:
-    def __init__(self, args):
-        self.p = subprocess.Popen([RUN, "--kernel", UBOOT] + args, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.buf = b""
-
-    def expect(self, pat, timeout=60, poke=False):
-        end = time.time() + timeout
-        while pat.encode() not in self.buf:
-            left = end - time.time()
-            if left <= 0:
-                return False
-            r, _, _ = select.select([self.p.stdout], [], [], min(left, 0.3))
-            if r:
-                d = os.read(self.p.stdout.fileno(), 4096)
-                if not d:
-                    return False
-                self.buf += d
-            elif poke:
-                self.send("\n")   # stop autoboot
-        i = self.buf.index(pat.encode()) + len(pat)
-        self.seen, self.buf = self.buf[:i], self.buf[i:]
-        return True
-
-    def send(self, s):
-        try:
-            self.p.stdin.write(s.encode())
-            self.p.stdin.flush()
-        except BrokenPipeError:
-            pass
-
-    def cmd(self, c, pat, timeout=60):
-        self.send(c + "\n")
-        return self.expect(pat, timeout)
-
-    def close(self):
-        self.send("poweroff\n")
-        try:
-            return self.p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-            return -1
-
 def prompt(g):
     # "Hit any key to stop autoboot": keep poking until the prompt shows.
     return g.expect("Hit any key", 120) and g.expect("=> ", 30, poke=True)
@@ -72,7 +31,7 @@ def blk():
         img.seek(0)
         img.write(b"DOMUSDISK")
         img.flush()
-        g = Guest(["--disk", img.name])
+        g = Guest(RUN, ["--kernel", UBOOT, "--disk", img.name])
         up = prompt(g)
         tap(up, "uboot: prompt with a virtio disk attached")
         if not up:
@@ -103,7 +62,7 @@ def net():
             fails += 1
         return
     subprocess.run(["ip", "link", "set", "lo", "up"])
-    g = Guest(["--net", "tap=dtap0"])
+    g = Guest(RUN, ["--kernel", UBOOT, "--net", "tap=dtap0"])
     up = g.expect("Hit any key", 120)
     subprocess.run(["ip", "link", "set", "dtap0", "up"])
     subprocess.run(["ip", "addr", "add", "10.0.2.1/24", "dev", "dtap0"])
