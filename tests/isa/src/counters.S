@@ -2,7 +2,7 @@
  * and U, scounteren gates U (illegal otherwise); exact instret: consecutive reads differ
  * by the instructions retired in between; minstret/mcycle writable;
  * mcountinhibit.IR freezes minstret, .CY mcycle. (Under QEMU this needs -icount.)
- * The time CSR is in counters_time.S. */
+ * The time CSR is in counters_strict.S. */
 #include "test.h"
 #define RD_CYCLE CSRI(0xc00, 0, 2, 10)
 #define RD_TIME CSRI(0xc01, 0, 2, 10)
@@ -53,7 +53,7 @@ test_main:
 	csrr a1, minstret
 	csrwi mcountinhibit, 0
 	CHECKR a1, a0
-	TEST 6	/* cycle advances (time: counters_time.S) */
+	TEST 6	/* cycle advances (time: counters_strict.S) */
 	csrr a0, cycle
 	nop
 	csrr a1, cycle
