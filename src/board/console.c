@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -43,21 +45,30 @@ static void *stdio_reader(void *opaque)
 	uint8_t in[256], out[256];
 
 	for (;;) {
-		struct pollfd p[2] = { { c->in_fd, POLLIN, 0 }, { c->stop_pipe[0], POLLIN, 0 } };
-		if (poll(p, 2, -1) < 0) {
+		struct pollfd p[3] = { { c->in_eof ? -1 : c->in_fd, POLLIN, 0 },
+				       { c->stop_pipe[0], POLLIN, 0 }, { c->sig_fd, POLLIN, 0 } };
+		if (poll(p, c->sig_fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (p[1].revents)
 			break;
+		if (c->sig_fd >= 0 && p[2].revents) {
+			struct signalfd_siginfo si;
+			if (read(c->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si) && c->quit)
+				c->quit(c->opaque);
+			continue;
+		}
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		ssize_t n = read(c->in_fd, in, sizeof(in));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;		/* EOF: the guest keeps running without input */
+		if (n <= 0) {
+			c->in_eof = true;	/* the guest keeps running without input */
+			continue;
+		}
 		size_t k = 0;
 		for (ssize_t i = 0; i < n; i++) {
 			if (escape) {
@@ -69,7 +80,7 @@ static void *stdio_reader(void *opaque)
 				}
 				if (in[i] != CTRL_A)
 					continue;	/* unknown escape: swallow */
-			} else if (in[i] == CTRL_A && c->raw) {
+			} else if (in[i] == CTRL_A) {
 				escape = true;
 				continue;
 			}
@@ -93,8 +104,21 @@ int console_stdio_start(struct console_stdio *c, int in_fd, int out_fd,
 	c->input = input;
 	c->quit = quit;
 	c->opaque = opaque;
+	c->sig_fd = -1;
 	if (pipe(c->stop_pipe) < 0)
 		return -errno;
+	/* Termination signals become a clean quit (terminal restored): block
+	 * them here, before the caller starts other threads (they inherit the
+	 * mask), and read them from a signalfd in the reader thread. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	if (pthread_sigmask(SIG_BLOCK, &set, &c->saved_sigmask) == 0) {
+		c->sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
+		c->sigs_blocked = true;
+	}
 	if (isatty(in_fd) && tcgetattr(in_fd, &t) == 0) {
 		memcpy(c->saved_termios, &t, sizeof(t));
 		cfmakeraw(&t);
@@ -122,6 +146,25 @@ void console_stdio_stop(struct console_stdio *c)
 		memcpy(&t, c->saved_termios, sizeof(t));
 		tcsetattr(c->in_fd, TCSANOW, &t);
 		c->raw = false;
+	}
+	if (c->sig_fd >= 0) {
+		close(c->sig_fd);
+		c->sig_fd = -1;
+	}
+	if (c->sigs_blocked) {
+		/* A second termination signal sent while we were quitting
+		 * (timeout(1) signals the child and then its group) must not
+		 * kill us the moment the mask is restored: discard it. */
+		sigset_t set;
+		struct timespec zero = { 0, 0 };
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGINT);
+		while (sigtimedwait(&set, NULL, &zero) > 0)
+			;
+		pthread_sigmask(SIG_SETMASK, &c->saved_sigmask, NULL);
+		c->sigs_blocked = false;
 	}
 	if (c->stop_pipe[0] > 0) {
 		close(c->stop_pipe[0]);

@@ -9,6 +9,7 @@
 #define DOMUS_BOARD_CONSOLE_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,11 +22,17 @@ struct console_backend {
 
 /* The stdio console of domus-run: raw terminal mode (restored by
  * console_stdio_stop), a reader thread that forwards input through
- * input(), and Ctrl-a x which calls quit(). Ctrl-a Ctrl-a sends Ctrl-a. */
+ * input(), and Ctrl-a x which calls quit() (also on a pipe). Ctrl-a Ctrl-a
+ * sends Ctrl-a. SIGTERM/SIGHUP/SIGINT call quit() too: start the console
+ * before creating other threads so that they inherit the blocked mask. */
 struct console_stdio {
 	int in_fd, out_fd;
 	bool raw;		/* terminal attributes were changed */
 	bool started;
+	bool in_eof;
+	int sig_fd;		/* signalfd for SIGTERM/SIGHUP/SIGINT, or -1 */
+	bool sigs_blocked;
+	sigset_t saved_sigmask;
 	int stop_pipe[2];
 	pthread_t thread;
 	void (*input)(void *opaque, const uint8_t *buf, size_t len);

@@ -104,7 +104,7 @@ struct machine {
 	uint64_t fw_info_addr;
 	char *bootargs;
 	bool detect_panic;
-	unsigned panic_match;		/* bytes of the panic marker matched */
+	_Atomic unsigned panic_match;	/* bytes of the panic marker matched */
 
 	/* Stop: set once, under state_lock. */
 	pthread_mutex_t state_lock;

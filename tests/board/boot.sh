@@ -63,6 +63,7 @@ case_run cpu-hotplug-hsm-stop-start guest \
 case_run sbi-console-hvc0-earlycon guest \
   "expect:earlycon: sbi0;; expect:DOMUS-GUEST-READY;; sleep:1;; send:echo HVC-\$((2+3));; expect:HVC-5;; send:poweroff -f;; exit:0" \
   -- --kernel "$IMG" --initrd "$INITRD" --append "console=hvc0 earlycon=sbi"
+case_run ctrl-a-x-quits-status-4 guest "$READY;; keys:\\x01x;; exit:4" -- "${K[@]}"
 case_run idle-under-2pct-cpu guest \
   "$READY;; sleep:2;; cpu:10:2;; send:poweroff -f;; exit:0" -- "${K[@]}" --vcpus 2
 
@@ -87,6 +88,14 @@ truncate -s 8M "$work/ub.img"
 case_run uboot-smode-virtio-info uboot \
   "expect:=> ;; send:virtio scan;; expect:=> ;; send:virtio info;; expect:VirtIO Block Device;; expect:=> ;; send:poweroff;; exit:0" \
   -- --kernel "$UBOOT" --disk "$work/ub.img"
+
+# SIGTERM ends domus-run cleanly (quit status 4, not killed by the signal).
+if [ -f "$IMG" ]; then
+  timeout --preserve-status -s TERM 3 "$RUN" "${K[@]}" </dev/null >/dev/null 2>&1; rc=$?
+  if [ $rc -eq 4 ]; then echo "ok - sigterm-quits-status-4"; else echo "not ok - sigterm-quits-status-4 (status $rc)"; failed=1; fi
+else
+  echo "ok - sigterm-quits-status-4 # SKIP no guest image"
+fi
 
 # --dump-dtb writes a blob dtc can read.
 if [ -f "$IMG" ] && command -v dtc >/dev/null; then

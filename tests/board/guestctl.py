@@ -5,6 +5,7 @@ usage: guestctl.py SCRIPT -- domus-run ARGS...
 SCRIPT is a ';;'-separated list of steps:
   expect:TEXT        wait (timeout) until TEXT appears in the output
   send:TEXT          type TEXT followed by a newline
+  keys:TEXT          type TEXT (Python escapes such as \x01 decoded), no newline
   sleep:SECONDS
   cpu:SECONDS:MAXPCT measure domus-run's CPU use over SECONDS, fail above MAXPCT
   date               check the guest's `date +%s` is within 2 s of the host
@@ -73,6 +74,8 @@ def main():
                 first = False
         elif kind == 'send':
             p.stdin.write(arg.encode() + b'\n'); p.stdin.flush()
+        elif kind == 'keys':
+            p.stdin.write(arg.encode().decode('unicode_escape').encode('latin-1')); p.stdin.flush()
         elif kind == 'sleep':
             end = time.monotonic() + float(arg)
             while time.monotonic() < end:
