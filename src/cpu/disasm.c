@@ -130,6 +130,10 @@ int insn_disasm(const struct insn *d, uint32_t bits, uint64_t pc, char *buf,
 			w += snprintf(buf + w, len - w, ", %s", rm_name(d->rm));
 		return w;
 	}
+	case OP_ADD:
+		if (d->rs1 == 0)	/* c.mv expands to add rd, x0, rs2 */
+			return snprintf(buf, len, "mv %s, %s", rd, r2);
+		return snprintf(buf, len, "%s %s, %s, %s", n, rd, r1, r2);
 	default:
 		return snprintf(buf, len, "%s %s, %s, %s", n, rd, r1, r2);
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cpu/decode.h"
+#include "cpu/hart.h"
 
 static int fails, count;
 
@@ -289,10 +290,42 @@ static void test_compressed(void)
 	fails += bad != 0;
 }
 
+static void dis(uint32_t bits, uint64_t pc, const char *want)
+{
+	char buf[96];
+	hart_disasm(bits, pc, buf, sizeof buf);
+	count++;
+	bool ok = !strcmp(buf, want);
+	printf("%s - disasm %s\n", ok ? "ok" : "not ok", want);
+	if (!ok)
+		printf("#   got \"%s\"\n", buf);
+	fails += !ok;
+}
+
+static void test_disasm(void)
+{
+	dis(0x00a00513, 0, "li a0, 10");
+	dis(0x00000417, 0x80000000, "auipc s0, 0x0");
+	dis(0xfe029ee3, 0x80000028, "bne t0, zero, 0x80000024");
+	dis(0x0004b283, 0, "ld t0, 0(s1)");
+	dis(S(-8, 10, 9, 3, 0x23), 0, "sd a0, -8(s1)");
+	dis(0x8082, 0, "ret");
+	dis(0x852e, 0, "mv a0, a1");
+	dis(0x952e, 0, "add a0, a0, a1");
+	dis(0x19c2, 0, "slli s3, s3, 48");
+	dis(0x30200073, 0, "mret");
+	dis(I(0x300, 5, 1, 6, 0x73), 0, "csrrw t1, 0x300, t0");
+	dis(R(0x1c << 2, 7, 5, 3, 6, 0x2f), 0, "amomaxu.d t1, t2, (t0)");
+	dis(R(0x01, 2, 1, 7, 3, 0x53), 0, "fadd.d ft3, ft1, ft2");
+	dis(R(0x61, 3, 1, 1, 10, 0x53), 0, "fcvt.lu.d a0, ft1, rtz");
+	dis(0x0000, 0, "illegal 0x0");
+}
+
 int main(void)
 {
 	test_base();
 	test_compressed();
+	test_disasm();
 	printf("# %d checks, %d failed\n", count, fails);
 	return fails != 0;
 }
