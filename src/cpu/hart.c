@@ -812,8 +812,13 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 			tlb_flush(h);
 		hart_poll_timers(h);
 		int irq = hart_pending_irq(h);
-		if (irq >= 0)
+		if (irq >= 0) {
+			if (unlikely(h->trace))
+				fprintf(stderr, "core %llu: interrupt %d, epc 0x%016llx\n",
+					(unsigned long long)h->mhartid, irq,
+					(unsigned long long)h->pc);
 			hart_take_trap(h, (1ULL << 63) | irq, 0);
+		}
 		uint64_t n = run_slice(h, left < SLICE ? left : SLICE);
 		left -= n;
 		h->steps += n;
