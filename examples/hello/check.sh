@@ -31,7 +31,7 @@ expect() {
 }
 
 build hello examples/hello/hello.S || exit 1
-for c in 1 2 3 4 5; do build case$c examples/hello/runner_cases.S -DCASE=$c || exit 1; done
+for c in 1 2 3 4 5 6 7; do build case$c examples/hello/runner_cases.S -DCASE=$c || exit 1; done
 
 expect hello 0 "Hello from a Domus guest" "" --bare "$tmp/hello.elf"
 expect trace-format 0 "" "core 0: 3 0x0000000080000000 (0x00000417) auipc s0, 0x0   s0 <- 0x0000000080000000" \
@@ -42,5 +42,7 @@ expect max-insns 124 "" "instruction limit (100000)" --bare "$tmp/case3.elf" --m
 expect syscall-proxy 0 "proxy" "" --bare "$tmp/case4.elf"
 expect timer-irq 0 "" "" --bare "$tmp/case5.elf" --max-insns 10000000
 expect timer-irq-realtime 0 "" "" --bare "$tmp/case5.elf" --realtime --max-insns 100000000
+expect riscv-tests-fail 3 "" "FAIL test 3" --bare "$tmp/case6.elf"
+expect riscv-tests-pass 0 "" "" --bare "$tmp/case7.elf"
 expect bad-elf 126 "" "cannot load" --bare examples/hello/hello.S
 expect usage 2 "" "usage" --no-such-option

@@ -5,6 +5,9 @@
  *  3: endless loop -> --max-insns
  *  4: syscall proxy: write(1, "proxy\n", 6) then exit(0) via magic_mem
  *  5: timer interrupt: mtimecmp via the CLINT, wfi, MTI taken, exit 0
+ *  6: riscv-tests style exit: two 32-bit stores (sw TESTNUM, then sw zero
+ *     to tohost + 4) with TESTNUM = (3 << 1) | 1 -> FAIL test 3
+ *  7: the same with TESTNUM = 1 -> pass
  */
 	.section .text.init
 	.globl _start
@@ -70,6 +73,15 @@ handler:
 bad:	li	t0, (3 << 1) | 1
 	sd	t0, 0(s1)
 	j	bad
+#elif CASE == 6 || CASE == 7
+#if CASE == 6
+	li	gp, (3 << 1) | 1
+#else
+	li	gp, 1
+#endif
+1:	sw	gp, 0(s1)
+	sw	zero, 4(s1)
+	j	1b
 #endif
 
 	.data
