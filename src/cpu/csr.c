@@ -24,6 +24,8 @@ enum {
 	CSR_PMPCFG0 = 0x3a0, CSR_PMPCFG15 = 0x3af,
 	CSR_PMPADDR0 = 0x3b0, CSR_PMPADDR63 = 0x3ef,
 	CSR_MCYCLE = 0xb00, CSR_MINSTRET = 0xb02,
+	CSR_TSELECT = 0x7a0, CSR_TDATA1 = 0x7a1, CSR_TDATA2 = 0x7a2, CSR_TDATA3 = 0x7a3,
+	CSR_TINFO = 0x7a4,
 	CSR_MHPM3 = 0xb03, CSR_MHPM31 = 0xb1f,
 };
 
@@ -132,6 +134,13 @@ int csr_read(struct hart *h, unsigned csr, uint64_t *val)
 	case CSR_MIP: *val = mip_value(h); return 0;
 	case CSR_MCYCLE: *val = h->mcycle; return 0;
 	case CSR_MINSTRET: *val = h->minstret; return 0;
+	/* Trigger module with no triggers: tselect reads 0, tdata1 reads
+	 * type 0 ("no trigger at this index"), tinfo says only type 0.
+	 * Software (riscv-tests, firmware) probes these and moves on. */
+	case CSR_TSELECT: case CSR_TDATA1: case CSR_TDATA2: case CSR_TDATA3:
+		*val = 0;
+		return 0;
+	case CSR_TINFO: *val = 1; return 0;
 	}
 	if (csr >= CSR_HPM3 && csr <= CSR_HPM31) {
 		if (!counter_allowed(h, csr - CSR_CYCLE))
@@ -259,6 +268,9 @@ int csr_write(struct hart *h, unsigned csr, uint64_t val)
 		return 0;
 	}
 	/* The retiring instruction's own increment must not show: */
+	case CSR_TSELECT: case CSR_TDATA1: case CSR_TDATA2: case CSR_TDATA3:
+	case CSR_TINFO:
+		return 0;	/* no triggers: writes ignored */
 	case CSR_MCYCLE: h->mcycle = val - h->cy_inc; return 0;
 	case CSR_MINSTRET: h->minstret = val - h->ir_inc; return 0;
 	}
