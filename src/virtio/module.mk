@@ -34,3 +34,11 @@ SAN_CHECKS += tests/virtio/uboot.py
 # ... and with Linux's drivers (needs `make guest`; skipped without it).
 CHECKS += tests/virtio/linux.py
 SAN_CHECKS += tests/virtio/linux.py
+
+# Two Linux guests in one process on a hub, balloon driven by Linux.
+UNIT_TESTS += test-virtio-linux-pair
+test-virtio-linux-pair_SRCS := tests/virtio/test_linux_pair.c
+test-virtio-linux-pair_LIBS := board virtio backend cpu util
+test-virtio-linux-pair_LDLIBS := -lfdt
+CHECKS += $$B/bin/test-virtio-linux-pair
+SAN_CHECKS += $$B/bin/test-virtio-linux-pair
