@@ -3,10 +3,13 @@
 # flat directory and fanout 100; our xenstored against Xen's C xenstored
 # and oxenstored (run without a hypervisor via ../shared/peers/xenstore).
 # Prints writes/s and reads/s per daemon and our ratio to the faster peer.
-# usage: bench/xenstore.sh [N=20000]     (env B = build dir, default build)
+# Each measurement is repeated REPS times (default 3) and the best kept,
+# because the shared 2-core machine deschedules whichever process it likes.
+# usage: bench/xenstore.sh [N=20000]     (env B = build dir, REPS)
 set -u
 B=${B:-build}
 N=${1:-20000}
+REPS=${REPS:-3}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 PEERS=${PEERS:-$HERE/../shared/peers/xenstore}
 BENCH=$B/bin/xenstore-bench
@@ -33,8 +36,15 @@ declare -A res
 printf '%-12s %12s %12s %12s %12s %10s %10s\n' daemon flat-wr/s flat-rd/s fan100-wr/s fan100-rd/s rm-flat-ms dir-flat
 for ((i = 0; i < ${#socks[@]}; i += 2)); do
     name=${socks[i]}; s=${socks[i+1]}
-    read -r fw fr frm fdir < <($BENCH "$s" "$N" 0 || echo "0 0 0 error")
-    read -r pw pr prm pdir < <($BENCH "$s" "$N" 100 || echo "0 0 0 error")
+    fw=0 fr=0 pw=0 pr=0 frm= fdir=
+    for ((r = 0; r < REPS; r++)); do
+        read -r a b c d < <($BENCH "$s" "$N" 0 || echo "0 0 0 error")
+        (( a > fw )) && fw=$a; (( b > fr )) && fr=$b
+        [ -z "$frm" ] || awk -v x="$c" -v y="$frm" 'BEGIN { exit !(x < y) }' && frm=$c
+        fdir=$d
+        read -r a b c d < <($BENCH "$s" "$N" 100 || echo "0 0 0 error")
+        (( a > pw )) && pw=$a; (( b > pr )) && pr=$b
+    done
     res[$name]="$fw $fr $pw $pr"
     printf '%-12s %12s %12s %12s %12s %10s %10s\n' "$name" "$fw" "$fr" "$pw" "$pr" "$frm" "$fdir"
 done
