@@ -451,6 +451,9 @@ int machine_load(struct machine *m, const struct machine_config *cfg)
 			h->medeleg = 0xb1ff;	/* 0-8, 12, 13, 15 */
 			h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
 			h->mcounteren = 0xffffffffu;
+			/* U-mode rdtime/rdcycle/rdinstret work, as under OpenSBI (which
+			 * emulates them when scounteren denies them). */
+			h->scounteren = 7;
 			hart_pmp_allow_all(h);
 		}
 		sbi_enter_smode(&v->hart, m->kernel_addr, 0, m->fdt_addr);
@@ -545,6 +548,9 @@ static void vcpu_park(struct vcpu *v)
 		h->medeleg = 0xb1ff;
 		h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
 		h->mcounteren = 0xffffffffu;
+		/* U-mode rdtime/rdcycle/rdinstret work, as under OpenSBI (which
+		 * emulates them when scounteren denies them). */
+		h->scounteren = 7;
 		hart_pmp_allow_all(h);
 		sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
 		atomic_store(&v->hsm, HSM_STARTED);

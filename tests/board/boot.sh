@@ -79,6 +79,19 @@ if command -v mkfs.ext4 >/dev/null; then
     -- "${K[@]}" --disk "$work/disk.img,ro"
 fi
 
+# virtio-net on a TAP device: the guest pings the host (also checks that
+# user programs may read the time CSR: ping uses rdtime through the vDSO).
+tap=dbt$$
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip tuntap add dev $tap mode tap 2>/dev/null; then
+  ip link set $tap up && ip addr add 10.213.77.1/24 dev $tap
+  case_run net-tap-ping-host guest \
+    "$READY;; send:ip link set eth0 up && ip addr add 10.213.77.2/24 dev eth0 && ping -c 2 10.213.77.1;; expect:2 packets received;; send:poweroff -f;; exit:0" \
+    -- "${K[@]}" --net tap=$tap
+  ip link del $tap 2>/dev/null
+else
+  echo "ok - net-tap-ping-host # SKIP needs root and ip tuntap"
+fi
+
 case_run opensbi-fw-jump fw \
   "$READY;; send:echo CPUS=\$(grep -c ^processor /proc/cpuinfo);; expect:CPUS=2;; send:poweroff -f;; exit:0" \
   -- --bios "$FW/fw_jump.bin" "${K[@]}" --vcpus 2
