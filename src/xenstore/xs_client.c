@@ -123,8 +123,20 @@ static int read_msg(struct xs_handle *h, struct xs_msg_hdr *hdr, char **body)
     if (rc)
         return rc;
     memcpy(hdr, h->rx + h->rx_off, sizeof(*hdr));
-    if (hdr->len > XS_PAYLOAD_MAX)
-        return -EPROTO;
+    if (hdr->len > XS_PAYLOAD_MAX) {
+        /* A daemon that ignores the payload limit (oxenstored answers a big
+         * DIRECTORY in one piece): skip the reply, keep the stream in sync. */
+        size_t left = hdr->len;
+        h->rx_off += sizeof(*hdr);
+        while (left) {
+            if ((rc = rx_fill(h, 1)))
+                return rc;
+            size_t n = h->rx_len - h->rx_off < left ? h->rx_len - h->rx_off : left;
+            h->rx_off += n;
+            left -= n;
+        }
+        return -EMSGSIZE;
+    }
     if ((rc = rx_fill(h, sizeof(*hdr) + hdr->len)))
         return rc;
     char *b = malloc(hdr->len + 1);
@@ -198,6 +210,11 @@ static int talk(struct xs_handle *h, uint32_t type, uint32_t tx, const struct io
         struct xs_msg_hdr rh;
         char *body;
         int rc = read_msg(h, &rh, &body);
+        if (rc == -EMSGSIZE && rh.type != XS_WATCH_EVENT && rh.req_id == hdr.req_id)
+            return fail(h, E2BIG, "%s: reply of %u bytes over the protocol limit",
+                        xs_type_name(type), rh.len);
+        if (rc == -EMSGSIZE)
+            continue;
         if (rc)
             return fail(h, -rc, "%s: receive", xs_type_name(type));
         if (rh.type == XS_WATCH_EVENT) {
@@ -449,6 +466,8 @@ int xs_read_watch(struct xs_handle *h, char **buf, const char **path, const char
         struct xs_msg_hdr rh;
         char *body;
         int rc = read_msg(h, &rh, &body);
+        if (rc == -EMSGSIZE)
+            continue;
         if (rc)
             return fail(h, -rc, "reading watch event");
         if (rh.type == XS_WATCH_EVENT)
