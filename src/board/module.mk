@@ -21,3 +21,4 @@ test-board-sbi_LIBS := board virtio backend cpu util
 test-board-sbi_LDLIBS := -lfdt
 CHECKS += $$B/bin/test-board-sbi
 SAN_CHECKS += $$B/bin/test-board-sbi
+SAN_CHECKS += tests/board/boot-san.sh
