@@ -1,8 +1,10 @@
 # CPU core unit tests (owner: cpu helper).
-UNIT_TESTS += test-decode test-mmu
+UNIT_TESTS += test-decode test-mmu test-smp
 test-decode_SRCS := tests/unit/test_decode.c
 test-decode_LIBS := cpu util
 test-mmu_SRCS := tests/unit/test_mmu.c
 test-mmu_LIBS := cpu util
-CHECKS += $$B/bin/test-decode $$B/bin/test-mmu
-SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu
+test-smp_SRCS := tests/unit/test_smp.c
+test-smp_LIBS := cpu util
+CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp
+SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp
