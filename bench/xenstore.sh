@@ -3,8 +3,8 @@
 # flat directory and fanout 100; our xenstored against Xen's C xenstored
 # and oxenstored (run without a hypervisor via ../shared/peers/xenstore).
 # Prints writes/s and reads/s per daemon and our ratio to the faster peer.
-# Each measurement is repeated REPS times (default 3) and the best kept,
-# because the shared 2-core machine deschedules whichever process it likes.
+# Each measurement is repeated REPS times (default 3, daemons interleaved)
+# and the best kept: the shared 2-core machine deschedules at will.
 # usage: bench/xenstore.sh [N=20000]     (env B = build dir, REPS)
 set -u
 B=${B:-build}
@@ -32,21 +32,29 @@ if [ -x "$PEERS/run-oxenstored.sh" ] && [ -x /usr/lib/xen-4.17/bin/oxenstored ];
     wait_sock "$T/oxs/socket" && socks+=(oxenstored "$T/oxs/socket")
 fi
 
-declare -A res
-printf '%-12s %12s %12s %12s %12s %10s %10s\n' daemon flat-wr/s flat-rd/s fan100-wr/s fan100-rd/s rm-flat-ms dir-flat
-for ((i = 0; i < ${#socks[@]}; i += 2)); do
-    name=${socks[i]}; s=${socks[i+1]}
-    fw=0 fr=0 pw=0 pr=0 frm= fdir=
-    for ((r = 0; r < REPS; r++)); do
+# Repetitions interleave the daemons so load spikes hit them alike; each
+# column keeps its best value, rm time its smallest.
+declare -A res rm dir
+for ((r = 0; r < REPS; r++)); do
+    for ((i = 0; i < ${#socks[@]}; i += 2)); do
+        name=${socks[i]}; s=${socks[i+1]}
+        read -r fw fr pw pr <<< "${res[$name]:-0 0 0 0}"
         read -r a b c d < <($BENCH "$s" "$N" 0 || echo "0 0 0 error")
         (( a > fw )) && fw=$a; (( b > fr )) && fr=$b
-        [ -z "$frm" ] || awk -v x="$c" -v y="$frm" 'BEGIN { exit !(x < y) }' && frm=$c
-        fdir=$d
+        if [ -z "${rm[$name]:-}" ] || awk -v x="$c" -v y="${rm[$name]}" 'BEGIN { exit !(x < y) }'; then
+            rm[$name]=$c
+        fi
+        dir[$name]=$d
         read -r a b c d < <($BENCH "$s" "$N" 100 || echo "0 0 0 error")
         (( a > pw )) && pw=$a; (( b > pr )) && pr=$b
+        res[$name]="$fw $fr $pw $pr"
     done
-    res[$name]="$fw $fr $pw $pr"
-    printf '%-12s %12s %12s %12s %12s %10s %10s\n' "$name" "$fw" "$fr" "$pw" "$pr" "$frm" "$fdir"
+done
+printf '%-12s %12s %12s %12s %12s %10s %10s\n' daemon flat-wr/s flat-rd/s fan100-wr/s fan100-rd/s rm-flat-ms dir-flat
+for ((i = 0; i < ${#socks[@]}; i += 2)); do
+    name=${socks[i]}
+    read -r fw fr pw pr <<< "${res[$name]}"
+    printf '%-12s %12s %12s %12s %12s %10s %10s\n' "$name" "$fw" "$fr" "$pw" "$pr" "${rm[$name]}" "${dir[$name]}"
 done
 # Ratio of ours to the faster peer, per column.
 read -r o1 o2 o3 o4 <<< "${res[ours]}"
