@@ -545,6 +545,12 @@ static void vcpu_park(struct vcpu *v)
 	if (atomic_load(&v->hsm) == HSM_START_PENDING) {
 		hart_reset(&v->hart);
 		struct hart *h = &v->hart;
+		/* The reset cleared mip: external interrupt lines the PLIC
+		 * still asserts for this hart are only reported on change. */
+		if (plic_context_level(&m->plic, 2 * v->id))
+			hart_set_mip(h, MIP_MEIP);
+		if (plic_context_level(&m->plic, 2 * v->id + 1))
+			hart_set_mip(h, MIP_SEIP);
 		h->medeleg = 0xb1ff;
 		h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
 		h->mcounteren = 0xffffffffu;

@@ -88,6 +88,17 @@ void plic_set_irq(void *opaque, unsigned irq, int level)
 	pthread_mutex_unlock(&p->lock);
 }
 
+bool plic_context_level(struct plic *p, unsigned ctx)
+{
+	bool out = false;
+
+	pthread_mutex_lock(&p->lock);
+	if (ctx < p->nr_ctx)
+		out = p->ctx[ctx].out;
+	pthread_mutex_unlock(&p->lock);
+	return out;
+}
+
 struct irq_line plic_irq_line(struct plic *p, unsigned irq)
 {
 	return (struct irq_line){ .set = plic_set_irq, .opaque = p, .irq = irq };

@@ -63,6 +63,8 @@ int plic_init(struct plic *p, unsigned nr_ctx,
 void plic_destroy(struct plic *p);
 /* Level of source irq (1..PLIC_MAX_SRC; others ignored). Any thread. */
 void plic_set_irq(void *plic, unsigned irq, int level);
+/* Current output level of a context (false for a missing one). */
+bool plic_context_level(struct plic *p, unsigned ctx);
 /* An irq_line for source irq on this PLIC. */
 struct irq_line plic_irq_line(struct plic *p, unsigned irq);
 

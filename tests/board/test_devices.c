@@ -108,6 +108,8 @@ static void test_plic(void)
 	PW(p, ENABLE(0, 1), 1u << 1);
 	irq_line_set(&l, 1);
 	CHECK(ctx_out[0], "plic: irq_line drives source 33 to ctx0");
+	CHECK(plic_context_level(p, 0) && !plic_context_level(p, 3) && !plic_context_level(p, 999),
+	      "plic: context_level reports outputs");
 	plic_destroy(p);
 	free(p);
 }
