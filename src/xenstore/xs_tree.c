@@ -121,7 +121,7 @@ int xs_tree_init(struct xs_tree *t)
     }
     t->root->name = "";
     t->gen = 1;
-    t->root->gen = 1;
+    t->root->gen = t->root->cgen = 1;
     return tree_insert(t, t->root);
 }
 
@@ -172,7 +172,7 @@ static int tree_add_child(struct xs_tree *t, struct xs_node *p, const char *path
     p->last = n;
     p->nchildren++;
     p->childbytes += strlen(n->name) + 1;
-    n->gen = p->gen = ++t->gen;
+    n->gen = n->cgen = p->gen = ++t->gen;
     if (t->acct)
         t->acct(t->acct_ctx, n->perms[0].domid, 1);
     *out = n;

@@ -29,6 +29,7 @@ struct xs_node {
     uint32_t nchildren;
     size_t childbytes;           /* sum of (strlen(name) + 1) over children */
     uint64_t gen;                /* tree generation of the last change */
+    uint64_t cgen;               /* tree generation when it was created */
     uint64_t hash;
     struct xs_node *hnext;
     /* DIRECTORY_PART cursor: resume a listing without rescanning. */

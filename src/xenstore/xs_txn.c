@@ -239,6 +239,15 @@ static int tx_resolve(struct xs_tree *tree, struct xs_txn *t, const char *path, 
         }
     }
     struct xs_node *live = xs_tree_get(tree, path, len);
+    if (live && live->cgen > t->start_gen) {
+        /* Created after our start: absent in our snapshot; the read set
+         * records "absent" so the commit fails. */
+        int rc = rs_add(t, path, len, h, 0);
+        if (rc || (rc = tn_new(t, path, len, h, &tn)))
+            return rc;
+        t->doomed = true;
+        return -ENOENT;
+    }
     int rc = rs_add(t, path, len, h, live ? live->gen : 0);
     if (rc)
         return rc;
@@ -296,6 +305,8 @@ static int kids_materialise(struct xs_tree *tree, struct xs_txn *t, struct xs_tn
         t->doomed = true;
     tn->kids_valid = true;
     for (struct xs_node *c = live ? live->first : NULL; c; c = c->next) {
+        if (c->cgen > t->start_gen)
+            continue;                           /* not in our snapshot */
         int rc = kids_add(tn, c->name, strlen(c->name));
         if (rc)
             return rc;
@@ -327,7 +338,7 @@ static int txn_list(struct xs_tree *tree, struct xs_txn *t, const char *path, si
         return rc;
     if (!tn->kids_valid) {
         struct xs_node *live = xs_tree_get(tree, path, len);
-        if (live && live->gen == tn->live_gen)
+        if (live && live->gen == tn->live_gen && live->gen <= t->start_gen)
             return xs_live_list(tree, path, len, off, buf, cap, used, end, gen);
         if ((rc = kids_materialise(tree, t, tn)))
             return rc;

@@ -291,6 +291,14 @@ static void test_txn(struct xs_server *s)
     wr(a, t, "/tr/race", "a");
     wr(b, 0, "/tr/race", "b");
     tap(is_err(rqs(a, XS_TRANSACTION_END, t, "T"), "EAGAIN"), "concurrent creation conflicts");
+    /* A node created by someone else after the start is not in the snapshot. */
+    wr(a, 0, "/snap/old", "1");
+    t = tx_start(a);
+    wr(b, 0, "/snap/new", "2");
+    tap(is_err(rqs(a, XS_READ, t, "/snap/new"), "ENOENT"), "node created after start: absent in tx");
+    tap(rqs(a, XS_DIRECTORY, t, "/snap") == XS_DIRECTORY && rlen == 4 && !memcmp(rbuf, "old\0", 4),
+        "directory in tx shows the snapshot's children");
+    tap(is_err(rqs(a, XS_TRANSACTION_END, t, "T"), "EAGAIN"), "and the commit fails");
     tap(is_err(rq(a, XS_TRANSACTION_START, 5, "", 1), "EBUSY"), "start with tx_id set: EBUSY");
     tap(is_err(rqs(a, XS_READ, 12345, "/tx/x"), "ENOENT"), "unknown tx_id ENOENT");
     xs_conn_free(a);
