@@ -919,6 +919,29 @@ static void unit_csr(struct gen *g)
 		emit(g, "fsrmi x0, %u", rn(g, 5));
 }
 
+/* Self-modifying code: store a new instruction over a nop further on,
+ * fence.i, execute it. A decoder cache or block cache that kept the nop
+ * would differ. The block's section is writable for this. */
+static void unit_smc(struct gen *g)
+{
+	unsigned id = g->labels++;
+	unsigned rb = rd_int_nz(g), rt, rd = rd_int_nz(g), rs = rs_int(g);
+	int imm = imm12(g);
+	static const unsigned f3[] = { 0, 4, 6, 7 };	/* addi xori ori andi */
+	uint32_t insn = ((uint32_t)imm & 0xfff) << 20 | rs << 15 | f3[rn(g, 4)] << 12 | rd << 7 | 0x13;
+
+	do
+		rt = rd_int_nz(g);
+	while (rt == rb);
+	emit(g, "lla x%u, .Ls%u", rb, id);
+	emit(g, "li x%u, 0x%08x", rt, insn);
+	emit(g, "sw x%u, 0(x%u)", rt, rb);
+	emit(g, "fence.i");
+	emit(g, ".balign 4");
+	fprintf(g->out, ".Ls%u:\n", id);
+	emit(g, "nop	# becomes .word 0x%08x", insn);
+}
+
 /* fences are no-ops for a single hart but must decode and retire */
 static void unit_fence(struct gen *g)
 {
@@ -949,7 +972,7 @@ static const struct {
 	{ unit_fp_arith, 12, true }, { unit_fp_fma, 5, true }, { unit_fp_exact, 3, true },
 	{ unit_fp_hot, 8, false }, { unit_fp_misc, 7, true }, { unit_fp_cvt, 9, true },
 	{ unit_fp_move, 3, false }, { unit_fp_value, 5, false }, { unit_csr, 3, false },
-	{ unit_fence, 1, false },
+	{ unit_fence, 1, false }, { unit_smc, 1, false },
 };
 
 static void unit_random(struct gen *g)
@@ -1004,7 +1027,7 @@ static void emit_data(struct gen *g, uint64_t full_from, uint64_t stop_after)
 
 static void emit_prologue(struct gen *g)
 {
-	fprintf(g->out, "\t.section .diffblock, \"ax\", @progbits\n\t.balign 4\n");
+	fprintf(g->out, "\t.section .diffblock, \"awx\", @progbits\n\t.balign 4\n");
 	fprintf(g->out, "\t.globl diff_block\ndiff_block:\n");
 	emit(g, "lla x1, diff_init");
 	for (unsigned i = 0; i < 32; i++)
