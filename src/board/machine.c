@@ -64,10 +64,9 @@ static void plic_to_hart(void *opaque, unsigned ctx, bool level)
 	uint64_t bit = ctx & 1 ? MIP_SEIP : MIP_MEIP;
 
 	if (level)
-		hart_set_mip(h, bit);
+		hart_set_mip(h, bit);	/* posts HART_REQ_IRQ and kicks */
 	else
 		hart_clear_mip(h, bit);
-	hart_kick(h);
 }
 
 void machine_stop(struct machine *m, enum machine_exit why)

@@ -76,8 +76,7 @@ static int64_t for_each_hart(struct machine *m, uint64_t mask, uint64_t base,
 
 static void do_ipi(struct vcpu *self, struct vcpu *t, uint64_t arg)
 {
-	hart_set_mip(&t->hart, MIP_SSIP);
-	hart_kick(&t->hart);
+	hart_set_mip(&t->hart, MIP_SSIP);	/* also kicks a sleeping target */
 }
 
 /* Post a flush request and wait until the target has taken it, unless it
