@@ -67,9 +67,15 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum acc acc, uns
 		return;
 	struct tlb_entry *e = tlb_slot(h, va);
 	uint64_t tag = tlb_tag(va, prv);
-	/* Superpages are cached 4 KiB piece by piece: remember that a
-	 * single-address sfence.vma must then flush everything. */
-	h->tlb_super |= h->walk_super;
+	/* Superpages are cached 4 KiB piece by piece: remember the VA span
+	 * they cover, where a single-address sfence.vma must flush all. */
+	if (h->walk_super) {
+		uint64_t lo = va & ~(h->walk_super - 1), hi = lo + h->walk_super - 1;
+		if (lo < h->super_lo)
+			h->super_lo = lo;
+		if (hi > h->super_hi)
+			h->super_hi = hi;
+	}
 	uintptr_t addend = (uintptr_t)host - (va & ~PAGE_MASK);
 	if (e->addend != addend) {
 		e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
@@ -698,9 +704,9 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
 				goto illegal;
 			fpage = ~0ULL;
-			if (d->rs1 && !h->tlb_super) {
-				/* One entry per 4 KiB virtual page and no superpage
-				 * pieces cached: only this slot can hold va. */
+			if (d->rs1 && (x[d->rs1] < h->super_lo || x[d->rs1] > h->super_hi)) {
+				/* One entry per 4 KiB virtual page and va is outside
+				 * every cached superpage: only its slot can hold it. */
 				struct tlb_entry *e = tlb_slot(h, x[d->rs1]);
 				e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
 			} else {

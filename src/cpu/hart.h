@@ -129,8 +129,8 @@ struct hart {
 	uint64_t last_trap_instret;
 	int exit_code;		/* enum hart_exit pending from inside a slice, or -1 */
 	bool slice_end;		/* leave the inner loop after this instruction */
-	bool walk_super;	/* the last successful walk ended at a superpage leaf */
-	bool tlb_super;		/* the TLB holds pieces of a superpage */
+	uint64_t walk_super;	/* size of the superpage the last walk ended in, or 0 */
+	uint64_t super_lo, super_hi;	/* VA span of cached superpage pieces (lo > hi: none) */
 	struct hart_icache *icache;	/* decoded-instruction memo (bits -> insn) */
 };
 

@@ -22,7 +22,8 @@
 void tlb_flush(struct hart *h)
 {
 	memset(h->tlb, 0xff, sizeof h->tlb);
-	h->tlb_super = false;
+	h->super_lo = ~0ULL;
+	h->super_hi = 0;
 	h->tlb_gen = atomic_load_explicit(&h->bus->gen, memory_order_relaxed);
 }
 
@@ -80,7 +81,7 @@ int mmu_translate(struct hart *h, uint64_t va, enum acc acc, unsigned prv,
 		  uint64_t *pa)
 {
 	unsigned mode = h->satp >> 60;
-	h->walk_super = false;
+	h->walk_super = 0;
 	if (prv == PRV_M || mode == 0) {
 		*pa = va;
 		return 0;
@@ -144,7 +145,7 @@ restart:;
 			bus_mark_dirty(h->bus, pte_pa, 8);
 		}
 		*pa = ((ppn & ~lowmask) << 12) | (va & ((1ULL << (12 + 9 * lvl)) - 1));
-		h->walk_super = lvl > 0;
+		h->walk_super = lvl > 0 ? 1ULL << (12 + 9 * lvl) : 0;
 		return 0;
 	}
 	return fault_page(acc);	/* not reached */
