@@ -398,21 +398,62 @@ static void watch_event(struct xs_conn *c, struct xs_watch *w, const char *epath
         c->events_dropped++;
 }
 
+/* The event path a watch sees for a change, or NULL if it does not match.
+ * A removal fires watches below the removed node only where a node existed
+ * at the watched path (called before the subtree goes away), as Xen does. */
+static const char *watch_match(const struct xs_tree *t, const struct xs_watch *w,
+                               const char *path, size_t len, bool removed, size_t *elen)
+{
+    if (path[0] == '@' || w->path[0] == '@') {
+        if (w->plen != len || memcmp(w->path, path, len))
+            return NULL;
+    } else if (!is_child(path, len, w->path, w->plen)) {
+        if (!removed || !is_child(w->path, w->plen, path, len) ||
+            !xs_tree_get(t, w->path, w->plen))
+            return NULL;
+        *elen = w->plen;                        /* removal of an ancestor */
+        return w->path;
+    }
+    *elen = len;
+    return path;
+}
+
+/* Several watches of one connection can produce the very same event (same
+ * path and token, e.g. /a and /a/b with one token): it is sent once. */
+static bool event_seen_before(const struct xs_tree *t, const struct xs_conn *c,
+                              const struct xs_watch *upto,
+                              const char *path, size_t len, bool removed,
+                              const char *epath, size_t elen)
+{
+    for (const struct xs_watch *w = c->watches; w != upto; w = w->next) {
+        size_t l2;
+        const char *e2 = watch_match(t, w, path, len, removed, &l2);
+        if (e2 && w->tlen == upto->tlen && !memcmp(w->token, upto->token, w->tlen) &&
+            l2 - w->strip == elen - upto->strip && w->strip == upto->strip &&
+            !memcmp(e2, epath, elen))
+            return true;
+    }
+    return false;
+}
+
 void xs_server_fire(struct xs_server *s, const char *path, size_t len, bool removed,
                     const struct xs_perm *perms, uint32_t nperms)
 {
     for (struct xs_conn *c = s->conns; c; c = c->next) {
         if (perms && nperms && !(perm_for(c, perms, nperms) & XS_PERM_READ))
             continue;
+        unsigned matched = 0;
         for (struct xs_watch *w = c->watches; w; w = w->next) {
-            if (path[0] == '@' || w->path[0] == '@') {
-                if (w->plen == len && !memcmp(w->path, path, len))
-                    watch_event(c, w, path, len);
-            } else if (is_child(path, len, w->path, w->plen)) {
-                watch_event(c, w, path, len);
-            } else if (removed && is_child(w->path, w->plen, path, len)) {
-                watch_event(c, w, w->path, w->plen);
-            }
+            size_t elen;
+            const char *epath = watch_match(&s->tree, w, path, len, removed, &elen);
+            if (!epath)
+                continue;
+            /* The duplicate scan only runs once a second watch matched and
+             * stops being worth it for huge watch lists. */
+            if (matched++ && c->nwatches <= 256 &&
+                event_seen_before(&s->tree, c, w, path, len, removed, epath, elen))
+                continue;
+            watch_event(c, w, epath, elen);
         }
     }
 }

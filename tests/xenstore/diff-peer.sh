@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Differential check: random non-transactional requests against our daemon
 # and Xen's C xenstored (run without a hypervisor by ../shared/peers); every
-# reply must match. Skipped when the peer cannot be started.
+# reply must match; then watch events for random changes must match too. Skipped when the peer cannot be started.
 set -u
 . "$(dirname "$0")/lib.sh"
 PEERS=${PEERS:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/peers/xenstore}
@@ -17,4 +17,5 @@ if [ ! -S "$XS_TMP/cxs/socket" ]; then echo "ok - # SKIP C xenstored did not sta
 for seed in 1 2 3; do
     python3 "$(dirname "$0")/diff_peer.py" "$XENSTORED_PATH" "$XS_TMP/cxs/socket" 2000 $seed || fails=1
 done
+python3 "$(dirname "$0")/diff_peer_watch.py" "$XENSTORED_PATH" "$XS_TMP/cxs/socket" 1500 1 || fails=1
 exit $((fails > 0))

@@ -487,13 +487,17 @@ static void test_bigdir(struct xs_server *s)
     }
     tap(ok && names == 20000, "DIRECTORY_PART reassembles 20k names (%d in %d calls)", names, calls);
     double t2 = now();
-    rqs(c, XS_RM, 0, "/big/k10000");
+    for (int i = 10000; i < 15000; i++) {   /* 5000 sibling removals */
+        snprintf(p, sizeof(p), "/big/k%d", i);
+        rqs(c, XS_RM, 0, p);
+    }
     double t3 = now();
     tap(rqs(c, XS_RM, 0, "/big") == XS_RM, "rm of a node with 20k children");
     double t4 = now();
-    printf("# 20k writes %.3fs, one sibling rm %.6fs, rm 20k subtree %.4fs\n", t1 - t0, t3 - t2,
-           t4 - t3);
-    tap(t3 - t2 < 0.01 && t4 - t3 < 0.5, "rm cost does not grow with siblings");
+    printf("# 20k writes %.3fs, 5000 sibling rms %.4fs, rm 15k subtree %.4fs\n", t1 - t0,
+           t3 - t2, t4 - t3);
+    /* O(siblings) per rm would be ~100M list steps here. */
+    tap(t3 - t2 < 0.2 && t4 - t3 < 0.5, "rm cost does not grow with siblings");
     /* A transaction adding 2000 children to a 20k directory stays linear. */
     for (int i = 0; i < 20000; i++) {
         snprintf(p, sizeof(p), "/big2/k%d", i);
