@@ -28,3 +28,8 @@ FUZZERS += virtio_queue
 virtio_queue_FUZZ_SRCS := fuzz/virtio_queue.c src/cpu/bus.c \
     $(filter-out %_main.c,$(wildcard src/virtio/*.c src/backend/*.c))
 $(eval $(call FUZZ_template,virtio_queue))
+
+# config_parse (owner: toolstack helper): guest config files + one override.
+FUZZERS += config_parse
+config_parse_FUZZ_SRCS := fuzz/config_parse.c src/toolstack/config.c
+$(eval $(call FUZZ_template,config_parse))
