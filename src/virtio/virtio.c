@@ -107,8 +107,12 @@ void virtio_dev_fail(struct virtio_dev *d, unsigned q, const char *why)
 		return;
 	d->broken = true;
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
-	fprintf(stderr, "%s: queue %u: %s; device needs reset\n", d->label, q,
-		why ? why : "malformed ring");
+	/* One line per incident; a guest looping reset + garbage gets its
+	 * lines thinned out (first 32, then every power of two). */
+	uint64_t n = ++d->fail_count;
+	if (n <= 32 || !(n & (n - 1)))
+		fprintf(stderr, "%s: queue %u: %s; device needs reset (#%llu)\n", d->label, q,
+			why ? why : "malformed ring", (unsigned long long)n);
 	d->isr |= VIRTIO_ISR_CONFIG;
 	update_irq(d);
 }

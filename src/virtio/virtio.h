@@ -86,6 +86,7 @@ struct virtio_dev {
 	uint32_t isr;
 	uint32_t config_gen;
 	bool broken;			/* malformed ring seen: ignore queues */
+	uint64_t fail_count;		/* malformed rings seen, for log rate limiting */
 	uint64_t reset_gen;		/* bumped on every reset */
 	uint16_t queue_num_max;
 	struct virtq vq[VIRTIO_MAX_QUEUES];

@@ -264,6 +264,9 @@ static const struct { const char *name; hostile_fn fn; const char *why; } cases[
 	{ "queue size above QueueNumMax", c_queue_too_big, "bad queue size" },
 };
 
+static void err_reset(void);
+static int err_count(const char *what, int *lines);
+
 /* A second "vCPU" scribbles over the rings while the first keeps
  * submitting requests: every snapshot the device takes may be torn. */
 struct scribbler {
@@ -316,6 +319,10 @@ static void test_race(struct vt_dev *v)
 	atomic_store(&s.stop, true);
 	pthread_join(t, NULL);
 	VT_CHECK(resets > 0, "hostile: concurrent ring scribbling survived (%d resets)", resets);
+	int lines;
+	err_count("needs reset", &lines);
+	VT_CHECK(resets < 64 || lines < 32 + 16, "hostile: log lines rate-limited (%d lines for %d incidents)",
+		 lines, resets);
 }
 
 /* The device's one log line goes to stderr: capture it per case. */
@@ -389,6 +396,7 @@ int main(void)
 		VT_CHECK(found && lines == 1, "hostile: %s: one log line naming \"%s\" (%d lines)",
 			 cases[i].name, cases[i].why, lines);
 	}
+	err_reset();
 	test_race(&v);
 	dup2(saved_err, 2);
 	/* After all that, a reset brings back a working device. */
