@@ -8,3 +8,5 @@ test-smp_SRCS := tests/unit/test_smp.c
 test-smp_LIBS := cpu util
 CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp
 SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp
+# decoder legality vs binutils' disassembler (every C encoding + random words)
+CHECKS += tests/unit/decode_vs_objdump.sh

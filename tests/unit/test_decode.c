@@ -5,6 +5,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/decode.h"
@@ -321,8 +322,24 @@ static void test_disasm(void)
 	dis(0x0000, 0, "illegal 0x0");
 }
 
-int main(void)
+/* --classify: read hex instruction words from stdin, print "<hex> <name>"
+ * or "<hex> ILLEGAL" (for tests/unit/decode_vs_objdump.sh). */
+static int classify(void)
 {
+	char line[64];
+	while (fgets(line, sizeof line, stdin)) {
+		struct insn d;
+		uint32_t v = (uint32_t)strtoul(line, NULL, 16);
+		insn_decode(&d, v);
+		printf("%x %s\n", v, d.op == OP_ILLEGAL ? "ILLEGAL" : insn_name(&d));
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--classify"))
+		return classify();
 	test_base();
 	test_compressed();
 	test_disasm();
