@@ -284,6 +284,23 @@ static bool path_char_ok(char ch)
            ch == '-' || ch == '/' || ch == '_' || ch == '@';
 }
 
+/* Xen's length rule (XENSTORE_REL_PATH_MAX, measured against Xen's C
+ * xenstored): under /local/domain/<digits>/ the part after that prefix may
+ * have 2048 bytes, any other path 2048 bytes in all. */
+static bool path_over_limit(const char *p, size_t n)
+{
+    static const char dom[] = "/local/domain/";
+    size_t off = 0;
+    if (n > sizeof(dom) - 1 && !memcmp(p, dom, sizeof(dom) - 1)) {
+        size_t i = sizeof(dom) - 1;
+        while (i < n && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i > sizeof(dom) - 1 && i < n && p[i] == '/')
+            off = i + 1;
+    }
+    return n - off > XS_REL_PATH_MAX;
+}
+
 /* Canonical absolute path of a client path into out (XS_ABS_PATH_MAX + 1).
  * *strip receives the relative prefix length (0 for absolute paths). */
 static int path_canon(const struct xs_conn *c, const char *in, char *out, size_t *olen,
@@ -307,6 +324,8 @@ static int path_canon(const struct xs_conn *c, const char *in, char *out, size_t
         *strip = pre;
     }
     if (pre + n > XS_ABS_PATH_MAX)
+        return -EINVAL;
+    if (!pre && path_over_limit(in, n))
         return -EINVAL;
     for (size_t i = 0; i < n; i++) {
         if (!path_char_ok(in[i]))
@@ -1159,11 +1178,6 @@ static int do_control(struct xs_req *r)
     return -EINVAL;
 }
 
-static int do_invalid(struct xs_req *r)
-{
-    return -EINVAL;
-}
-
 static int do_nosys(struct xs_req *r)
 {
     return -ENOSYS;
@@ -1191,8 +1205,8 @@ static const struct xs_op xs_ops[XS_TYPE_COUNT] = {
     [XS_MKDIR] = { do_mkdir, false, true },
     [XS_RM] = { do_rm, false, true },
     [XS_SET_PERMS] = { do_set_perms, false, true },
-    [XS_WATCH_EVENT] = { do_invalid, false, false },
-    [XS_ERROR] = { do_invalid, false, false },
+    [XS_WATCH_EVENT] = { do_nosys, false, false },   /* not requests (as Xen) */
+    [XS_ERROR] = { do_nosys, false, false },
     [XS_IS_DOMAIN_INTRODUCED] = { do_is_introduced, false, false },
     [XS_RESUME] = { do_resume, true, false },
     [XS_SET_TARGET] = { do_set_target, true, false },
