@@ -175,6 +175,8 @@ static int store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 		h->exc_tval = va;
 		return EXC_STORE_ACCESS;
 	}
+	if (h->halt)
+		h->slice_end = true;	/* a device stopped us (HTIF exit, power-off) */
 	h->resv_valid = h->resv_valid && (h->resv_addr & ~7ULL) != (pa & ~7ULL);
 	tlb_fill(h, va, pa, ACC_W, h->dprv);
 	return 0;
