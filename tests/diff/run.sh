@@ -91,7 +91,7 @@ run() {
 		timeout 120 qemu-system-riscv64 -M spike -bios none -nographic \
 			-kernel "$1/bare.elf" >"$1/d.out" 2>"$1/d.err" </dev/null
 	else
-		timeout 300 "$domus" --bare "$1/bare.elf" --max-insns 4000000000 \
+		timeout 120 "$domus" --bare "$1/bare.elf" --max-insns 500000000 \
 			>"$1/d.out" 2>"$1/d.err" </dev/null
 	fi
 	echo $? >"$1/d.rc"
