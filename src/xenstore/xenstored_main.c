@@ -75,13 +75,22 @@ static int listen_unix(const char *path)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -errno;
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 256)) {
+    /* Bind and listen under a temporary name, then rename: the socket
+     * appears only once it accepts connections. */
+    char tmp[sizeof(sa.sun_path) + 16];
+    snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+    bool renamed = strlen(tmp) < sizeof(sa.sun_path);
+    if (renamed)
+        strcpy(sa.sun_path, tmp);
+    unlink(sa.sun_path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 256) ||
+        chmod(sa.sun_path, 0600) || (renamed && rename(tmp, path))) {
         int e = -errno;
         close(fd);
+        if (renamed)
+            unlink(tmp);
         return e;
     }
-    chmod(path, 0600);
     return fd;
 }
 
