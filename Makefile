@@ -66,8 +66,9 @@ all: $(ALL_BINS) $(EXTRA_ALL)
 
 unit: $(addprefix $(B)/bin/,$(UNIT_TESTS))
 
-# make check: plain build + sanitizer build, then every check through the runner.
-check: all
+# make check: plain build + sanitizer build + guest images, then every check
+# through the runner.
+check: all guest
 	$(MAKE) --no-print-directory B=$(B)/san SAN=1 OPT=-O1 all
 	B=$(B) SAN_B=$(B)/san tests/runner.sh $(foreach c,$(CHECKS),'$(c)') \
 	  $(foreach c,$(SAN_CHECKS),'san:$(c)')
