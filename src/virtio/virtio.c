@@ -91,8 +91,16 @@ void virtio_dev_set_status(struct virtio_dev *d, uint32_t v)
 		v &= ~VIRTIO_STATUS_DRIVER_OK;	/* DRIVER_OK before FEATURES_OK */
 	bool going_live = (v & VIRTIO_STATUS_DRIVER_OK) && !(d->status & VIRTIO_STATUS_DRIVER_OK);
 	d->status = v;
-	if (going_live && d->ops->driver_ok)
+	if (!going_live)
+		return;
+	if (d->ops->driver_ok)
 		d->ops->driver_ok(d);
+	/* Some drivers make buffers available and notify before DRIVER_OK
+	 * (Linux's balloon does so with its stats buffer); we ignored those
+	 * notifications, so look at every ready queue now. */
+	for (unsigned q = 0; q < d->ops->num_queues; q++)
+		if (d->vq[q].ready && virtq_has_avail(&d->vq[q]))
+			virtio_dev_queue_notify(d, q);
 }
 
 void virtio_dev_ack_irq(struct virtio_dev *d, uint32_t bits)

@@ -3,7 +3,9 @@
  * 32-bit page frame numbers (4 KiB pages). Inflated pages go back to the
  * host with madvise(MADV_DONTNEED) on the host mapping of guest RAM (they
  * read back as zeroes if the guest touches them again). The toolstack
- * sets the target with virtio_balloon_set_target().
+ * sets the target with virtio_balloon_set_target(). With STATS_VQ the
+ * driver parks one buffer on the stats queue; we hand it back (used) to ask
+ * for fresh statistics and parse what it carries when it comes back.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #define INFLATEQ 0
 #define DEFLATEQ 1
+#define STATSQ 2
 #define BALLOON_PAGE 4096u
 #define BALLOON_MAX_PFNS (1u << 16)	/* per chain; drivers send a few hundred */
 
@@ -23,8 +26,30 @@ struct virtio_balloon {
 	struct virtio_dev dev;
 	uint64_t held;			/* pages given back to the host */
 	size_t host_page;
+	bool stats_held;		/* the driver's stats buffer is with us */
+	uint16_t stats_head;
+	uint64_t stats_updates;
+	uint64_t stats[VIRTIO_BALLOON_S_NR];
+	uint8_t stats_valid[VIRTIO_BALLOON_S_NR];
 	struct virtq_elem elem;
 };
+
+/* struct virtio_balloon_stat { le16 tag; le64 val; } __packed: 10 bytes. */
+static void stats_parse(struct virtio_balloon *b, const struct virtq_elem *e)
+{
+	for (uint64_t off = 0; off + 10 <= e->out_len && off < 10 * 64; off += 10) {
+		uint8_t raw[10];
+		virtq_elem_read(e, off, raw, sizeof(raw));
+		uint16_t tag = (uint16_t)(raw[0] | raw[1] << 8);
+		uint64_t val;
+		__builtin_memcpy(&val, raw + 2, 8);
+		if (tag < VIRTIO_BALLOON_S_NR) {	/* unknown tags: ignored */
+			b->stats[tag] = val;
+			b->stats_valid[tag] = 1;
+		}
+	}
+	b->stats_updates++;
+}
 
 /* Returns [pa, pa + npages pages) to the host if it is guest RAM. */
 static void release(struct virtio_balloon *b, uint64_t pa, uint64_t npages)
@@ -78,6 +103,20 @@ static void balloon_queue_notify(struct virtio_dev *d, unsigned q)
 			virtio_dev_fail(d, q, vq->err);
 			return;
 		}
+		if (q == STATSQ) {
+			/* Keep the buffer until the toolstack asks for new stats.
+			 * A driver that sends another one meanwhile gets the old
+			 * one back. */
+			stats_parse(b, &b->elem);
+			if (b->stats_held && virtq_push(vq, b->stats_head, 0) < 0) {
+				virtio_dev_fail(d, q, vq->err);
+				return;
+			}
+			pushed |= b->stats_held;
+			b->stats_held = true;
+			b->stats_head = b->elem.head;
+			continue;
+		}
 		if (q == INFLATEQ) {
 			balloon_inflate(b, &b->elem);
 		} else {
@@ -108,6 +147,7 @@ static void balloon_config_write(struct virtio_dev *d, unsigned off, unsigned si
 static void balloon_reset(struct virtio_dev *d)
 {
 	virtio_config_put32(d, 4, 0);	/* actual */
+	((struct virtio_balloon *)d)->stats_held = false;
 }
 
 static void balloon_destroy(struct virtio_dev *d)
@@ -119,7 +159,7 @@ static void balloon_destroy(struct virtio_dev *d)
 static const struct virtio_dev_ops balloon_ops = {
 	.name = "balloon",
 	.device_id = VIRTIO_ID_BALLOON,
-	.num_queues = 2,
+	.num_queues = 3,
 	.queue_notify = balloon_queue_notify,
 	.config_write = balloon_config_write,
 	.reset = balloon_reset,
@@ -139,6 +179,7 @@ int virtio_balloon_create(struct virtio_dev **out)
 	long ps = sysconf(_SC_PAGESIZE);
 	b->host_page = ps > 0 ? (size_t)ps : 4096;
 	b->dev.config_len = 8;	/* num_pages, actual */
+	b->dev.host_features |= VIRTIO_BIT(VIRTIO_BALLOON_F_STATS_VQ);
 	*out = &b->dev;
 	return 0;
 }
@@ -166,4 +207,35 @@ uint64_t virtio_balloon_held(struct virtio_dev *d)
 	uint64_t v = ((struct virtio_balloon *)d)->held;
 	pthread_mutex_unlock(&d->lock);
 	return v;
+}
+
+int virtio_balloon_request_stats(struct virtio_dev *d)
+{
+	struct virtio_balloon *b = (struct virtio_balloon *)d;
+	int rc = -EAGAIN;
+	pthread_mutex_lock(&d->lock);
+	if (b->stats_held && virtio_dev_queue_live(d, STATSQ)) {
+		b->stats_held = false;
+		if (virtq_push(&d->vq[STATSQ], b->stats_head, 0) < 0) {
+			virtio_dev_fail(d, STATSQ, d->vq[STATSQ].err);
+			rc = -EIO;
+		} else {
+			virtio_dev_used(d, STATSQ);
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return rc;
+}
+
+uint64_t virtio_balloon_stats(struct virtio_dev *d, uint64_t val[VIRTIO_BALLOON_S_NR],
+			      uint8_t valid[VIRTIO_BALLOON_S_NR])
+{
+	struct virtio_balloon *b = (struct virtio_balloon *)d;
+	pthread_mutex_lock(&d->lock);
+	__builtin_memcpy(val, b->stats, sizeof(b->stats));
+	__builtin_memcpy(valid, b->stats_valid, sizeof(b->stats_valid));
+	uint64_t n = b->stats_updates;
+	pthread_mutex_unlock(&d->lock);
+	return n;
 }

@@ -49,8 +49,13 @@ void virtio_net_set_link(struct virtio_dev *d, int up);
 /* ---- rng (virtio_rng.c) ---- */
 int virtio_rng_create(struct virtio_dev **out);
 
-/* ---- balloon (virtio_balloon.c): queue 0 inflate, 1 deflate ---- */
+/* ---- balloon (virtio_balloon.c): queue 0 inflate, 1 deflate, 2 stats ---- */
 #define VIRTIO_BALLOON_F_MUST_TELL_HOST 0
+#define VIRTIO_BALLOON_F_STATS_VQ 1
+#define VIRTIO_BALLOON_S_NR 10		/* tags 0..9: swap in/out, faults, free, total, ... */
+#define VIRTIO_BALLOON_S_MEMFREE 4
+#define VIRTIO_BALLOON_S_MEMTOT 5
+#define VIRTIO_BALLOON_S_AVAIL 6
 #define VIRTIO_BALLOON_F_DEFLATE_ON_OOM 2
 int virtio_balloon_create(struct virtio_dev **out);
 /* Toolstack: ask the guest to hold `pages` 4 KiB pages in the balloon. */
@@ -59,6 +64,14 @@ void virtio_balloon_set_target(struct virtio_dev *d, uint32_t pages);
 uint32_t virtio_balloon_actual(struct virtio_dev *d);
 /* Pages inflated and returned to the host so far, minus deflated ones. */
 uint64_t virtio_balloon_held(struct virtio_dev *d);
+/* Memory statistics (VIRTIO_BALLOON_F_STATS_VQ), values in bytes as the
+ * guest reports them. virtio_balloon_request_stats() asks the guest for a
+ * fresh set (returns -EAGAIN if the driver has no stats buffer with us);
+ * virtio_balloon_stats() copies the latest set: valid[tag] says which
+ * tags the guest sent, and the return value counts updates so far. */
+int virtio_balloon_request_stats(struct virtio_dev *d);
+uint64_t virtio_balloon_stats(struct virtio_dev *d, uint64_t val[VIRTIO_BALLOON_S_NR],
+			      uint8_t valid[VIRTIO_BALLOON_S_NR]);
 
 /* ---- console (virtio_console.c): one port; queue 0 receive, 1 transmit ---- */
 struct virtio_console_io {

@@ -160,6 +160,22 @@ int main(void)
 	type(&g[1], "wget -q -O - http://10.9.0.1/ | sed s/PAIR/PA-IR/\n");
 	CHECK(expect(&g[1], "DOMUS-PA-IR-OK", 60), "linux pair: HTTP from guest 0 to guest 1 through the hub");
 
+	/* Memory statistics from Linux's balloon driver. */
+	uint64_t val[VIRTIO_BALLOON_S_NR];
+	uint8_t valid[VIRTIO_BALLOON_S_NR];
+	uint64_t n0 = virtio_balloon_stats(g[0].balloon, val, valid);
+	int req = virtio_balloon_request_stats(g[0].balloon);
+	uint64_t n1 = n0;
+	for (int t = 0; t < 300 && n1 == n0; t++) {
+		usleep(100000);
+		n1 = virtio_balloon_stats(g[0].balloon, val, valid);
+	}
+	CHECK(req == 0 && n1 > n0 && valid[VIRTIO_BALLOON_S_MEMTOT] &&
+	      val[VIRTIO_BALLOON_S_MEMTOT] > (128ull << 20) && val[VIRTIO_BALLOON_S_MEMTOT] <= (256ull << 20),
+	      "linux pair: balloon stats from the guest (MemTotal %llu MiB, free %llu MiB)",
+	      (unsigned long long)(val[VIRTIO_BALLOON_S_MEMTOT] >> 20),
+	      (unsigned long long)(val[VIRTIO_BALLOON_S_MEMFREE] >> 20));
+
 	/* Balloon guest 0 by 64 MiB and back. */
 	virtio_balloon_set_target(g[0].balloon, 16384);
 	int ok = 0;

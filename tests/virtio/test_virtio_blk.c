@@ -236,6 +236,53 @@ static void test_negotiation(struct vt_machine *m)
 	vt_dev_destroy(&v);
 }
 
+/* A driver that notifies before DRIVER_OK (Linux's balloon does) is not
+ * served then, but its buffers are picked up when DRIVER_OK arrives. */
+static void test_early_kick(struct vt_machine *m)
+{
+	struct blk_backend *be;
+	struct virtio_dev *dev;
+	struct vt_dev v;
+	if (blk_raw_open(img_path, false, &be) < 0 || virtio_blk_create(be, &dev) < 0 ||
+	    vt_dev_setup(&v, m, VT_MMIO_BASE + 0x5000, dev, WANT, 1, 16) < 0) {
+		VT_CHECK(0, "early kick: setup");
+		return;
+	}
+	struct vt_queue *q = &v.q[0];
+	vt_wr(&v, VIRTIO_MMIO_STATUS, 0);
+	memset(vt_ptr(m, q->avail), 0, 6 + 2 * 16);
+	memset(vt_ptr(m, q->used), 0, 6 + 8 * 16);
+	q->avail_idx = q->used_seen = q->next_desc = 0;
+	vt_wr(&v, VIRTIO_MMIO_STATUS, 3);
+	vt_wr(&v, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	vt_wr(&v, VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	vt_wr(&v, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	vt_wr(&v, VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	vt_wr(&v, VIRTIO_MMIO_STATUS, 11);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_SEL, 0);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_NUM, 16);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)q->desc);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)q->avail);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)q->used);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
+	vt_wr(&v, VIRTIO_MMIO_QUEUE_READY, 1);
+	uint64_t hdr = vt_alloc(m, 16, 16), st = vt_alloc(m, 1, 1);
+	struct blk_hdr h = { VIRTIO_BLK_T_FLUSH, 0, 0 };
+	memcpy(vt_ptr(m, hdr), &h, sizeof(h));
+	*(uint8_t *)vt_ptr(m, st) = 0xff;
+	struct vt_buf b[] = { { hdr, 16, false }, { st, 1, true } };
+	vt_submit(&v, 0, b, 2, false);
+	vt_kick(&v, 0);
+	uint32_t id, len;
+	VT_CHECK(!vt_get_used(&v, 0, &id, &len), "early kick: nothing served before DRIVER_OK");
+	vt_wr(&v, VIRTIO_MMIO_STATUS, 15);
+	VT_CHECK(vt_get_used(&v, 0, &id, &len) && *(uint8_t *)vt_ptr(m, st) == VIRTIO_BLK_S_OK,
+		 "early kick: served when DRIVER_OK is set");
+	vt_dev_destroy(&v);
+}
+
 static void test_ro(struct vt_machine *m)
 {
 	struct blk_backend *be;
@@ -387,6 +434,7 @@ int main(void)
 	test_rw(&m);
 	test_negotiation(&m);
 	test_ro(&m);
+	test_early_kick(&m);
 	test_concurrent_kicks(&m);
 	test_aliased(&m);
 	vt_machine_fini(&m);

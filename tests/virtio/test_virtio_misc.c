@@ -137,6 +137,49 @@ static void test_balloon(void)
 	vt_machine_fini(&m);
 }
 
+static void put_stat(uint8_t *p, uint16_t tag, uint64_t val)
+{
+	memcpy(p, &tag, 2);
+	memcpy(p + 2, &val, 8);
+}
+
+static void test_balloon_stats(void)
+{
+	struct vt_machine m;
+	struct vt_dev v;
+	struct virtio_dev *dev;
+	if (vt_machine_init(&m, 8 << 20) < 0 || virtio_balloon_create(&dev) < 0 ||
+	    vt_dev_setup(&v, &m, VT_MMIO_BASE, dev, BASE_FEATURES | VIRTIO_BIT(VIRTIO_BALLOON_F_STATS_VQ), 3, 8) < 0) {
+		VT_CHECK(0, "balloon stats: setup");
+		return;
+	}
+	uint64_t val[VIRTIO_BALLOON_S_NR];
+	uint8_t valid[VIRTIO_BALLOON_S_NR];
+	VT_CHECK(virtio_balloon_request_stats(dev) == -EAGAIN, "balloon stats: no buffer yet -> -EAGAIN");
+	uint64_t sb = vt_alloc(&m, 30, 2);
+	uint8_t *p = vt_ptr(&m, sb);
+	put_stat(p, VIRTIO_BALLOON_S_MEMTOT, 256ull << 20);
+	put_stat(p + 10, VIRTIO_BALLOON_S_MEMFREE, 100ull << 20);
+	put_stat(p + 20, 0x77, 1);	/* unknown tag: ignored */
+	struct vt_buf b = { sb, 30, false };
+	vt_submit(&v, 2, &b, 1, false);
+	vt_kick(&v, 2);
+	uint32_t id, len;
+	uint64_t n = virtio_balloon_stats(dev, val, valid);
+	VT_CHECK(n == 1 && valid[VIRTIO_BALLOON_S_MEMTOT] && val[VIRTIO_BALLOON_S_MEMTOT] == 256ull << 20 &&
+		 val[VIRTIO_BALLOON_S_MEMFREE] == 100ull << 20 && !valid[VIRTIO_BALLOON_S_AVAIL] &&
+		 !vt_get_used(&v, 2, &id, &len), "balloon stats: parsed, buffer kept by the device");
+	VT_CHECK(virtio_balloon_request_stats(dev) == 0 && vt_get_used(&v, 2, &id, &len),
+		 "balloon stats: request hands the buffer back");
+	put_stat(p + 10, VIRTIO_BALLOON_S_MEMFREE, 90ull << 20);
+	vt_submit(&v, 2, &b, 1, false);
+	vt_kick(&v, 2);
+	n = virtio_balloon_stats(dev, val, valid);
+	VT_CHECK(n == 2 && val[VIRTIO_BALLOON_S_MEMFREE] == 90ull << 20, "balloon stats: refreshed");
+	vt_dev_destroy(&v);
+	vt_machine_fini(&m);
+}
+
 struct cons_sink {
 	char out[256];
 	size_t n;
@@ -240,6 +283,7 @@ int main(void)
 {
 	test_rng();
 	test_balloon();
+	test_balloon_stats();
 	test_console();
 	test_console_fd();
 	return vt_failures ? 1 : 0;
