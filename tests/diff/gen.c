@@ -942,6 +942,30 @@ static void unit_smc(struct gen *g)
 	emit(g, "nop	# becomes .word 0x%08x", insn);
 }
 
+/* HINT encodings (rd = x0 forms the assembler will not write): they
+ * must execute as no-ops, not trap. Emitted as raw halfwords/words. */
+static void unit_hint(struct gen *g)
+{
+	unsigned imm = rn(g, 64), rs = 1 + rn(g, 31);
+	uint32_t lo5 = imm & 31, hi1 = imm >> 5;
+	uint16_t h;
+
+	switch (rn(g, 7)) {
+	case 0: h = (uint16_t)(0x4001 | hi1 << 12 | lo5 << 2); break;	/* c.li x0 */
+	case 1: h = (uint16_t)(0x0001 | hi1 << 12 | (lo5 | 1) << 2); break; /* c.nop imm */
+	case 2: h = (uint16_t)(0x8002 | rs << 2); break;		/* c.mv x0 */
+	case 3: h = (uint16_t)(0x9002 | rs << 2); break;		/* c.add x0 */
+	case 4: h = (uint16_t)(0x0002 | hi1 << 12 | (lo5 | 1) << 2); break; /* c.slli x0 */
+	case 5: h = (uint16_t)(0x6001 | 1 << 12 | lo5 << 2); break;	/* c.lui x0 */
+	default:
+		/* 32-bit: lui/auipc x0, and OP-IMM with rd = x0 */
+		emit(g, ".word 0x%08x	# %s x0 hint", (uint32_t)(rnd(g) & 0xfffff000u) |
+		     (chance(g, 50) ? 0x37 : 0x17), "lui/auipc");
+		return;
+	}
+	emit(g, ".hword 0x%04x	# compressed hint, rd = x0", h);
+}
+
 /* fences are no-ops for a single hart but must decode and retire */
 static void unit_fence(struct gen *g)
 {
@@ -972,7 +996,7 @@ static const struct {
 	{ unit_fp_arith, 12, true }, { unit_fp_fma, 5, true }, { unit_fp_exact, 3, true },
 	{ unit_fp_hot, 8, false }, { unit_fp_misc, 7, true }, { unit_fp_cvt, 9, true },
 	{ unit_fp_move, 3, false }, { unit_fp_value, 5, false }, { unit_csr, 3, false },
-	{ unit_fence, 1, false }, { unit_smc, 1, false },
+	{ unit_fence, 1, false }, { unit_smc, 1, false }, { unit_hint, 1, false },
 };
 
 static void unit_random(struct gen *g)
