@@ -10,7 +10,7 @@
  * Input layout: byte 0 = flags (bit 0 indirect, bit 1 event idx, bit 2
  * kick everything a second time, bit 3 reset + re-kick between rounds),
  * byte 1 = log2 of the queue size (mod 9), bytes 2.. = guest RAM contents.
- * Queue k (see QUEUE_* below) has its descriptor table at RAM + 0x2000*k,
+ * Queue area k (see layout[] below) has its descriptor table at RAM + 0x2000*k,
  * its avail ring at +0x1000 and its used ring at +0x1400.
  */
 #include <fcntl.h>
@@ -39,8 +39,8 @@ static const struct { unsigned nq, area; uint32_t feat; } layout[NDEV] = {
 	{ 1, 0, (1u << VIRTIO_BLK_F_FLUSH) | (1u << VIRTIO_BLK_F_DISCARD) | (1u << VIRTIO_BLK_F_WRITE_ZEROES) },
 	{ 2, 1, 1u << VIRTIO_NET_F_MAC },	/* net: rx area 1, tx area 2 */
 	{ 1, 3, 0 },				/* rng */
-	{ 2, 4, 0 },				/* balloon */
-	{ 2, 6, 1u << 2 },			/* console, EMERG_WRITE */
+	{ 3, 4, 1u << VIRTIO_BALLOON_F_STATS_VQ },	/* balloon: areas 4-6 */
+	{ 2, 7, 1u << 2 },			/* console, EMERG_WRITE: areas 7-8 */
 };
 
 static void wr(struct bus *b, unsigned slot, uint64_t off, uint32_t v)
@@ -141,8 +141,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p0->ops->send(p0, frame, sizeof(frame));
 		if (m[4])
 			virtio_console_input(dev[4], frame, sizeof(frame));
-		if (m[3])
+		if (m[3]) {
 			virtio_balloon_set_target(dev[3], 16);
+			virtio_balloon_request_stats(dev[3]);
+		}
 		if (flags & 8)
 			for (unsigned s = 0; s < NDEV; s++)
 				if (m[s])

@@ -21,7 +21,7 @@ def avail(idx, heads):
 
 NEXT, WRITE, INDIRECT = 1, 2, 4
 AREA = 0x2000          # queue k: desc at k*AREA, avail at +0x1000
-BUF = 0x10000          # buffers live from here on
+BUF = 0x12000          # buffers live from here on (after queue area 8)
 def q(k, descs, heads):
     return [(k * AREA, b"".join(descs)), (k * AREA + 0x1000, avail(len(heads), heads))]
 
@@ -42,13 +42,15 @@ frame = bytes([0xff] * 6 + [2, 0, 0, 0, 0, 9, 0x88, 0xb5]) + bytes(46)
 seeds["net_tx_rx"] = image(2, 2, q(1, [desc(RAM + BUF, 0x800, WRITE, 0)], [0])
     + q(2, [desc(RAM + BUF + 0x1000, 12 + len(frame), 0, 0)], [0])
     + [(BUF + 0x1000, bytes(12) + frame)], BUF + 0x1100)
-# rng (area 3), balloon inflate (area 4) of 4 pages, console tx (area 7) + rx (area 6)
+# rng (area 3), balloon inflate (area 4) of 4 pages + stats (area 6), console rx (area 7) + tx (area 8)
 pfns = b"".join(struct.pack("<I", ((RAM + BUF) >> 12) + i) for i in range(4))
 seeds["rng_balloon_console"] = image(0, 2, q(3, [desc(RAM + BUF, 64, WRITE, 0)], [0])
     + q(4, [desc(RAM + BUF + 0x2000, 16, 0, 0)], [0])
-    + q(6, [desc(RAM + BUF + 0x3000, 32, WRITE, 0)], [0])
-    + q(7, [desc(RAM + BUF + 0x3100, 6, 0, 0)], [0])
-    + [(BUF + 0x2000, pfns), (BUF + 0x3100, b"hello\n")], BUF + 0x3200)
+    + q(6, [desc(RAM + BUF + 0x2100, 20, 0, 0)], [0])
+    + q(7, [desc(RAM + BUF + 0x3000, 32, WRITE, 0)], [0])
+    + q(8, [desc(RAM + BUF + 0x3100, 6, 0, 0)], [0])
+    + [(BUF + 0x2000, pfns), (BUF + 0x2100, struct.pack("<HQHQ", 5, 1 << 28, 4, 1 << 27)),
+       (BUF + 0x3100, b"hello\n")], BUF + 0x3200)
 os.makedirs(here, exist_ok=True)
 for name, data in seeds.items():
     with open(os.path.join(here, name), "wb") as f:
