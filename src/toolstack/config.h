@@ -99,4 +99,10 @@ void cfg_vif_free(struct cfg_vif *v);
 /* Parses memory-ish and uuid strings. */
 bool cfg_uuid_valid(const char *s);
 
+
+
+/* The configuration as Xen's S-expression (xm list -l, xm create -n);
+ * domid < 0 and state NULL leave those out. *out malloc'd. */
+int domain_config_sxp(const struct domain_config *dc, int domid, const char *state,
+		      double start_time, char **out);
 #endif

@@ -4,3 +4,14 @@ test-config_SRCS := tests/toolstack/test_config.c
 test-config_LIBS := toolstack
 CHECKS += $$B/bin/test-config
 SAN_CHECKS += $$B/bin/test-config
+
+PROGRAMS += xend xm
+xend_SRCS := src/cli/xend_main.c
+xend_LIBS := toolstack board virtio backend cpu xenstore util
+xend_LDLIBS := -lfdt
+xm_SRCS := src/cli/xm_main.c
+xm_LIBS := toolstack
+# xl: the same program under its other name
+$(B)/bin/xl: $(B)/bin/xm
+	ln -sf xm $@
+EXTRA_ALL += $(B)/bin/xl

@@ -1,0 +1,464 @@
+/*
+ * xm / xl: the command-line client of xend (one binary; "xl" is the same
+ * program under its other name). Talks to $DOMUS_STATE/xend.sock with the
+ * protocol of src/toolstack/proto.h; create -n and help work without xend.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "toolstack/config.h"
+#include "toolstack/proto.h"
+#include "toolstack/xend.h"
+
+struct xm {
+	const char *prog;
+	char state[PATH_MAX / 2];
+};
+
+struct cmd_help {
+	const char *name, *args, *text;
+};
+
+static const struct cmd_help helps[] = {
+	{ "console", "<Domain>", "Attach to <Domain>'s console (Ctrl-] detaches)." },
+	{ "create", "<ConfigFile> [options] [vars]", "Create a domain based on <ConfigFile>.\n"
+	  "  -c             connect to the console after creation\n"
+	  "  -n, --dry-run  parse the configuration, print it as an S-expression, do not create\n"
+	  "  -p             leave the domain paused (not supported yet)\n"
+	  "  vars           KEY=VALUE settings overriding the file" },
+	{ "delete", "<Domain>", "Remove a managed domain from xend's storage." },
+	{ "destroy", "<Domain>", "Terminate a domain immediately." },
+	{ "dmesg", "[-c]", "Read and/or clear xend's message buffer." },
+	{ "domid", "<DomainName>", "Convert a domain name to domain id." },
+	{ "domname", "<DomId>", "Convert a domain id to domain name." },
+	{ "help", "[command]", "Display this message or help for one command." },
+	{ "info", "", "Get information about the host." },
+	{ "list", "[options] [Domain, ...]", "List information about all/some domains.\n"
+	  "  -l, --long     output the full configuration as an S-expression" },
+	{ "log", "", "Print the xend log." },
+	{ "new", "<ConfigFile> [vars]", "Add a managed domain to xend (kept across xend restarts)." },
+	{ "pause", "<Domain>", "Pause execution of a domain." },
+	{ "reboot", "<Domain> [-w]", "Reboot a domain (-w: wait for the new instance)." },
+	{ "rename", "<Domain> <NewDomainName>", "Rename a domain." },
+	{ "shutdown", "<Domain> [-w] | -a [-w]", "Shut down a domain (-w: wait; -a: all domains)." },
+	{ "start", "<DomainName>", "Start a managed domain." },
+	{ "sysrq", "<Domain> <letter>", "Send a sysrq to a domain." },
+	{ "unpause", "<Domain>", "Unpause a paused domain." },
+	{ "uptime", "[Domain]", "Print uptime for domains." },
+};
+
+static void help_all(const struct xm *x, FILE *f)
+{
+	fprintf(f, "Usage: %s <subcommand> [args]\n\nControl, list, and manipulate Domus domains.\n\n", x->prog);
+	for (unsigned k = 0; k < sizeof(helps) / sizeof(helps[0]); k++) {
+		const char *nl = strchr(helps[k].text, '\n');
+		int n = nl ? (int)(nl - helps[k].text) : (int)strlen(helps[k].text);
+		fprintf(f, " %-10s %-32s %.*s\n", helps[k].name, helps[k].args, n, helps[k].text);
+	}
+	fprintf(f, "\n<Domain> can be a domain name or id. State: $DOMUS_STATE (now %s).\n", x->state);
+}
+
+static int help_cmd(const struct xm *x, const char *cmd, FILE *f)
+{
+	for (unsigned k = 0; k < sizeof(helps) / sizeof(helps[0]); k++)
+		if (!strcmp(helps[k].name, cmd)) {
+			fprintf(f, "Usage: %s %s %s\n\n%s\n", x->prog, cmd, helps[k].args, helps[k].text);
+			return 0;
+		}
+	fprintf(stderr, "Error: Subcommand %s not found!\n", cmd);
+	return 1;
+}
+
+static int xm_connect(const struct xm *x)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/xend.sock", x->state);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "Error: cannot create a socket\n");
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, "Error: Unable to connect to xend: %s. Is xend running? "
+			"Start it with 'xend start' (state directory %s).\n", strerror(errno), x->state);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One request; prints the reply (output to stdout, errors to stderr).
+ * Returns the exit status; *out (if given) gets the reply text. */
+static int xm_call(const struct xm *x, const char *const *argv, unsigned argc, char **out, bool quiet)
+{
+	fflush(stdout);
+	int fd = xm_connect(x);
+	char *buf = NULL;
+	size_t len;
+	if (fd < 0)
+		return 1;
+	int r = proto_send_request(fd, argv, argc);
+	if (r == 0)
+		r = proto_recv_frame(fd, &buf, &len);
+	close(fd);
+	if (r < 0 || len < 1) {
+		fprintf(stderr, "Error: xend closed the connection: %s\n", strerror(r < 0 ? -r : EPROTO));
+		free(buf);
+		return 1;
+	}
+	int st = buf[0] ? 1 : 0;
+	if (!quiet && len > 1) {
+		FILE *f = st ? stderr : stdout;
+		fwrite(buf + 1, 1, len - 1, f);
+		if (buf[len - 1] != '\n')
+			fputc('\n', f);
+	}
+	if (out) {
+		memmove(buf, buf + 1, len);
+		*out = buf;
+	} else {
+		free(buf);
+	}
+	return st;
+}
+
+static int read_file(const char *path, char **text)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	char *b = malloc(PROTO_MAX_FRAME / 2 + 1);
+	if (!b) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	size_t n = fread(b, 1, PROTO_MAX_FRAME / 2, f);
+	fclose(f);
+	if (memchr(b, 0, n)) {
+		free(b);
+		return -EINVAL;
+	}
+	b[n] = 0;
+	*text = b;
+	return 0;
+}
+
+static int console_attach(const struct xm *x, const char *dom)
+{
+	const char *req[] = { "console", dom };
+	int fd = xm_connect(x);
+	char *buf = NULL;
+	size_t len;
+	if (fd < 0)
+		return 1;
+	if (proto_send_request(fd, req, 2) < 0 || proto_recv_frame(fd, &buf, &len) < 0 || len < 1) {
+		fprintf(stderr, "Error: xend closed the connection\n");
+		free(buf);
+		close(fd);
+		return 1;
+	}
+	if (buf[0]) {
+		fprintf(stderr, "%.*s\n", (int)len - 1, buf + 1);
+		free(buf);
+		close(fd);
+		return 1;
+	}
+	free(buf);
+	struct termios saved, raw;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	bool in_open = true;
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			char b[4096];
+			ssize_t n = read(fd, b, sizeof(b));
+			if (n <= 0)
+				break;
+			if (write(STDOUT_FILENO, b, n) < 0)
+				break;
+		}
+		if (p[1].revents) {
+			char b[512];
+			ssize_t n = read(STDIN_FILENO, b, sizeof(b));
+			if (n <= 0) {
+				in_open = false;
+				continue;
+			}
+			char *ctl = memchr(b, 0x1d, n);	/* Ctrl-] */
+			ssize_t m = ctl ? ctl - b : n;
+			if (m > 0 && send(fd, b, m, MSG_NOSIGNAL) < 0)
+				break;
+			if (ctl)
+				break;
+		}
+	}
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	close(fd);
+	return 0;
+}
+
+static int cmd_create(const struct xm *x, int argc, char **argv, bool create)
+{
+	bool console = false, dry = false;
+	const char *file = NULL;
+	const char *ov[PROTO_MAX_ARGS];
+	unsigned nov = 0;
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "-c"))
+			console = true;
+		else if (!strcmp(argv[k], "-n") || !strcmp(argv[k], "--dry-run"))
+			dry = true;
+		else if (!strcmp(argv[k], "-p")) {
+			fprintf(stderr, "Error: -p (create paused) is not supported yet: the board has no pause\n");
+			return 1;
+		} else if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
+			return help_cmd(x, argv[0], stdout);
+		else if (strchr(argv[k], '=')) {
+			if (nov >= PROTO_MAX_ARGS - 8) {
+				fprintf(stderr, "Error: too many KEY=VALUE settings\n");
+				return 1;
+			}
+			ov[nov++] = argv[k];
+		} else if (!file)
+			file = argv[k];
+		else {
+			fprintf(stderr, "Error: unexpected argument '%s'\n", argv[k]);
+			return 1;
+		}
+	}
+	if (!file) {
+		help_cmd(x, argv[0], stderr);
+		return 1;
+	}
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s", file);
+	if (stat(path, &st) && file[0] != '/') {
+		snprintf(path, sizeof(path), "/etc/xen/%s", file);
+		if (stat(path, &st))
+			snprintf(path, sizeof(path), "%s", file);
+	}
+	char *text = NULL;
+	int r = read_file(path, &text);
+	if (r < 0) {
+		fprintf(stderr, "Error: %s: %s\n", path, strerror(-r));
+		return 1;
+	}
+	if (create)
+		printf("Using config file \"%s\".\n", path);
+	if (dry) {
+		struct domain_config dc;
+		struct cfg_diag d = { 0 };
+		r = domain_config_parse(text, strlen(text), path, ov, nov, &dc, &d);
+		if (d.text)
+			fputs(d.text, stderr);
+		if (r == 0) {
+			char *s = NULL;
+			if (domain_config_sxp(&dc, -1, NULL, 0, &s) == 0)
+				fputs(s, stdout);
+			free(s);
+		}
+		domain_config_free(&dc);
+		cfg_diag_free(&d);
+		free(text);
+		return r ? 1 : 0;
+	}
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+	const char *req[PROTO_MAX_ARGS];
+	unsigned n = 0;
+	req[n++] = create ? "create" : "new";
+	req[n++] = cwd;
+	req[n++] = path;
+	req[n++] = text;
+	for (unsigned k = 0; k < nov; k++)
+		req[n++] = ov[k];
+	char *out = NULL;
+	r = xm_call(x, req, n, &out, false);
+	free(text);
+	if (r == 0 && console && out) {
+		char *p = strstr(out, "Started domain ");
+		char name[128];
+		if (p && sscanf(p, "Started domain %127s", name) == 1) {
+			fflush(stdout);
+			free(out);
+			return console_attach(x, name);
+		}
+	}
+	free(out);
+	return r;
+}
+
+/* "ID STATE" of a domain, or -1 if it is gone. */
+static long dom_state(const struct xm *x, const char *dom, char *state, size_t n)
+{
+	const char *req[] = { "state", dom };
+	char *out = NULL;
+	if (xm_call(x, req, 2, &out, true)) {
+		free(out);
+		return -1;
+	}
+	long id = -1;
+	char s[16] = "";
+	if (out && sscanf(out, "%ld %15s", &id, s) < 1)
+		id = -1;
+	snprintf(state, n, "%s", s);
+	free(out);
+	return id;
+}
+
+static int wait_down(const struct xm *x, const char *dom, bool reboot, int secs)
+{
+	char st[16];
+	long id0 = dom_state(x, dom, st, sizeof(st));
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long id = dom_state(x, dom, st, sizeof(st));
+		if (id < 0 && !reboot)
+			return 0;
+		if (id >= 0 && id != id0)
+			return 0;
+		if (id >= 0 && (strchr(st, 's') || strchr(st, 'c')) && !reboot)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= secs) {
+			fprintf(stderr, "Error: Domain '%s' did not %s within %d s.\n", dom,
+				reboot ? "reboot" : "shut down", secs);
+			return 1;
+		}
+		usleep(200000);
+	}
+}
+
+static int cmd_shutdown(const struct xm *x, int argc, char **argv, bool reboot)
+{
+	bool w = false, all = false;
+	const char *dom = NULL;
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "-w") || !strcmp(argv[k], "--wait"))
+			w = true;
+		else if (!strcmp(argv[k], "-a") || !strcmp(argv[k], "--all"))
+			all = true;
+		else if (!dom)
+			dom = argv[k];
+	}
+	const char *wait_env = getenv("DOMUS_SHUTDOWN_WAIT");
+	int secs = wait_env ? atoi(wait_env) : 300;
+	if (all) {
+		const char *req[] = { "list" };
+		char *out = NULL;
+		if (xm_call(x, req, 1, &out, true)) {
+			free(out);
+			return 1;
+		}
+		int rc = 0;
+		char *save = NULL;
+		char *line = strtok_r(out, "\n", &save);	/* header */
+		while ((line = strtok_r(NULL, "\n", &save))) {
+			char name[128];
+			long id;
+			if (sscanf(line, "%127s %ld", name, &id) != 2 || id == 0)
+				continue;
+			const char *r2[] = { reboot ? "reboot" : "shutdown", name };
+			rc |= xm_call(x, r2, 2, NULL, false);
+			if (w)
+				rc |= wait_down(x, name, reboot, secs);
+		}
+		free(out);
+		return rc;
+	}
+	if (!dom) {
+		help_cmd(x, argv[0], stderr);
+		return 1;
+	}
+	const char *req[] = { reboot ? "reboot" : "shutdown", dom };
+	int r = xm_call(x, req, 2, NULL, false);
+	if (r == 0 && w)
+		r = wait_down(x, dom, reboot, secs);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct xm x;
+	const char *base = strrchr(argv[0], '/');
+	x.prog = base ? base + 1 : argv[0];
+	xend_default_state(x.state, sizeof(x.state));
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc < 2) {
+		help_all(&x, stderr);
+		return 1;
+	}
+	const char *cmd = argv[1];
+	int ac = argc - 1;
+	char **av = argv + 1;
+
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		if (ac > 1)
+			return help_cmd(&x, av[1], stdout);
+		help_all(&x, stdout);
+		return 0;
+	}
+	for (int k = 1; k < ac; k++)
+		if (!strcmp(av[k], "--help") || (!strcmp(av[k], "-h") && strcmp(cmd, "create")))
+			return help_cmd(&x, cmd, stdout);
+	if (!strcmp(cmd, "create"))
+		return cmd_create(&x, ac, av, true);
+	if (!strcmp(cmd, "new"))
+		return cmd_create(&x, ac, av, false);
+	if (!strcmp(cmd, "shutdown"))
+		return cmd_shutdown(&x, ac, av, false);
+	if (!strcmp(cmd, "reboot"))
+		return cmd_shutdown(&x, ac, av, true);
+	if (!strcmp(cmd, "console")) {
+		if (ac != 2)
+			return help_cmd(&x, cmd, stderr), 1;
+		return console_attach(&x, av[1]);
+	}
+	static const struct { const char *name; int min, max; } simple[] = {
+		{ "list", 0, 60 }, { "destroy", 1, 1 }, { "domid", 1, 1 }, { "domname", 1, 1 },
+		{ "uptime", 0, 1 }, { "info", 0, 0 }, { "dmesg", 0, 1 }, { "log", 0, 0 },
+		{ "pause", 1, 1 }, { "unpause", 1, 1 }, { "rename", 2, 2 }, { "start", 1, 1 },
+		{ "delete", 1, 1 }, { "sysrq", 2, 2 },
+	};
+	for (unsigned k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {
+		if (strcmp(cmd, simple[k].name))
+			continue;
+		if (ac - 1 < simple[k].min || ac - 1 > simple[k].max) {
+			help_cmd(&x, cmd, stderr);
+			return 1;
+		}
+		return xm_call(&x, (const char *const *)av, ac, NULL, false);
+	}
+	fprintf(stderr, "Error: Subcommand %s not found!\nUsage: %s help\n", cmd, x.prog);
+	return 1;
+}

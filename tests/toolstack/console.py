@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Drives `xm console DOM` through ptys for tests/toolstack/xm.sh.
+
+usage: console.py XM DOM
+Opens two viewers (each on its own pty), waits for the guest's shell,
+types a command into viewer 1, checks that both viewers show its output,
+then detaches both with Ctrl-] and checks that xm exits 0.
+Prints 'RESULT ok' or 'RESULT fail: why'.
+"""
+import os, pty, select, subprocess, sys, time
+
+TIMEOUT = float(os.environ.get("GUEST_TIMEOUT", "120"))
+
+
+def spawn(xm, dom):
+    master, slave = pty.openpty()
+    p = subprocess.Popen([xm, "console", dom], stdin=slave, stdout=slave,
+                         stderr=slave, close_fds=True)
+    os.close(slave)
+    return p, master
+
+
+def read_until(fds, bufs, want, deadline, idx=None):
+    """Reads from all fds; returns when bufs[idx] (or all) contain want."""
+    while time.time() < deadline:
+        targets = [idx] if idx is not None else range(len(fds))
+        if all(want in bufs[i] for i in targets):
+            return True
+        r, _, _ = select.select(fds, [], [], 0.2)
+        for fd in r:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                data = b""
+            bufs[fds.index(fd)] += data
+    return False
+
+
+def main():
+    xm, dom = sys.argv[1], sys.argv[2]
+    p1, m1 = spawn(xm, dom)
+    p2, m2 = spawn(xm, dom)
+    fds, bufs = [m1, m2], [b"", b""]
+    deadline = time.time() + TIMEOUT
+    # wait for the shell prompt (the ring replays earlier output too)
+    ok = False
+    while time.time() < deadline and not ok:
+        os.write(m1, b"\r")
+        ok = read_until(fds, bufs, b"# ", time.time() + 3, idx=0)
+    if not ok:
+        print("RESULT fail: no shell prompt; viewer 1 saw %r" % bufs[0][-300:])
+        return
+    bufs[0] = bufs[1] = b""
+    os.write(m1, b"echo console-$((6*7))\r")
+    if not read_until(fds, bufs, b"console-42", time.time() + 30):
+        print("RESULT fail: command output missing: %r | %r" % (bufs[0][-200:], bufs[1][-200:]))
+        return
+    for m, p in ((m1, p1), (m2, p2)):
+        os.write(m, b"\x1d")
+        try:
+            rc = p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            print("RESULT fail: Ctrl-] did not detach")
+            return
+        if rc != 0:
+            print("RESULT fail: xm console exited %d" % rc)
+            return
+    print("RESULT ok")
+
+
+main()
