@@ -15,3 +15,7 @@ xm_LIBS := toolstack
 $(B)/bin/xl: $(B)/bin/xm
 	ln -sf xm $@
 EXTRA_ALL += $(B)/bin/xl
+
+# System tests: xend + xm on a private DOMUS_STATE (guest cases skip
+# without $B/guest images).
+CHECKS += tests/toolstack/xm.sh

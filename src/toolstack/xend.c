@@ -477,6 +477,9 @@ static void *domain_thread(void *arg)
 		    act == CFG_ACT_COREDUMP_RESTART) {
 			xs_domain_remove(x, d, true);
 			d->id = x->next_domid++;
+			pthread_mutex_lock(&d->con_lock);
+			d->ring_len = 0;	/* a new instance, a new console */
+			pthread_mutex_unlock(&d->con_lock);
 			int r = domain_build(d);
 			if (r == 0) {
 				xs_domain_write(x, d);
@@ -1373,6 +1376,7 @@ int xend_run(const struct xend_opts *o, int ready_fd)
 	pthread_mutex_init(&x->lock, NULL);
 	pthread_mutex_init(&x->log_lock, NULL);
 	x->boot = time(NULL);
+	umask(0077);	/* state, logs and managed configs are private */
 	x->next_domid = 1;
 	snprintf(x->state, sizeof(x->state), "%s", o->state_dir);
 	snprintf(x->network_script, sizeof(x->network_script), "vif-bridge");

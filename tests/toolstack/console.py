@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Drives `xm console DOM` through ptys for tests/toolstack/xm.sh.
 
-usage: console.py XM DOM
+usage: console.py XM DOM            two viewers, type, compare, detach
+       console.py XM DOM --type CMD  wait for the shell, type CMD, detach
 Opens two viewers (each on its own pty), waits for the guest's shell,
 types a command into viewer 1, checks that both viewers show its output,
 then detaches both with Ctrl-] and checks that xm exits 0.
@@ -36,8 +37,35 @@ def read_until(fds, bufs, want, deadline, idx=None):
     return False
 
 
+def type_cmd(xm, dom, cmd):
+    p, m = spawn(xm, dom)
+    bufs = [b""]
+    # drop the replayed backlog: only a fresh prompt counts
+    read_until([m], bufs, b"\0never", time.time() + 1)
+    bufs[0] = b""
+    deadline = time.time() + TIMEOUT
+    ok = False
+    while time.time() < deadline and not ok:
+        os.write(m, b"\r")
+        ok = read_until([m], bufs, b"# ", time.time() + 3)
+    if not ok:
+        print("RESULT fail: no shell prompt; saw %r" % bufs[0][-300:])
+        p.kill()
+        return
+    os.write(m, cmd.encode() + b"\r")
+    time.sleep(1)
+    try:
+        os.write(m, b"\x1d")
+        p.wait(timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        p.kill()
+    print("RESULT ok")
+
+
 def main():
     xm, dom = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 4 and sys.argv[3] == "--type":
+        return type_cmd(xm, dom, sys.argv[4])
     p1, m1 = spawn(xm, dom)
     p2, m2 = spawn(xm, dom)
     fds, bufs = [m1, m2], [b"", b""]

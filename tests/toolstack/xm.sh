@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# System tests of xend + xm (issue 5): each run has its own mktemp -d
+# DOMUS_STATE. Needs $B/bin/{xend,xm,xenstored}; the guest cases need
+# $B/guest/Image + initramfs.cpio.gz (DOMUS_GUEST_DIR) and skip without
+# them; the XenStore layout is read with Debian's xenstore-ls.
+set -u
+B=${B:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+XM=$B/bin/xm
+XEND=$B/bin/xend
+GDIR=${DOMUS_GUEST_DIR:-$B/guest}
+IMG=$GDIR/Image
+INITRD=$GDIR/initramfs.cpio.gz
+export GUEST_TIMEOUT=${GUEST_TIMEOUT:-150}
+export DOMUS_STATE=$(mktemp -d)
+trap '$XEND stop >/dev/null 2>&1; rm -rf "$DOMUS_STATE"' EXIT
+failed=0
+t() {	# t NAME COND-EXIT-STATUS [detail]
+  if [ "$2" = 0 ]; then echo "ok - $1"; else echo "not ok - $1"; failed=1
+    [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
+}
+
+# -- no xend needed --------------------------------------------------------
+bad=""
+for f in examples/*.cfg; do
+  $XM create -n "$f" >/dev/null 2>"$DOMUS_STATE/dry.err" || bad="$bad $f: $(cat "$DOMUS_STATE/dry.err")"
+done
+t "every examples/*.cfg passes xm create -n" "$([ -z "$bad" ]; echo $?)" "$bad"
+out=$($XM create -n tests/data/bad-type.cfg 2>&1); rc=$?
+t "xm create -n on a malformed file: FILE:LINE:COL error, exit 1" \
+  "$([ $rc = 1 ] && grep -q "^tests/data/bad-type.cfg:3:10: error: expected an integer for 'memory', got string" <<<"$out"; echo $?)" "$out"
+out=$($XM create -n examples/guest1.cfg memory=64 name=other 2>&1)
+t "xm create -n applies KEY=VAL overrides" \
+  "$(grep -q '(memory 64)' <<<"$out" && grep -q '(name other)' <<<"$out"; echo $?)" "$out"
+out=$($XM list 2>&1); rc=$?
+t "xm without xend: one-line error saying how to start it" \
+  "$([ $rc = 1 ] && grep -q "Is xend running? Start it with 'xend start'" <<<"$out"; echo $?)" "$out"
+t "xl is the same program" "$($B/bin/xl help | grep -q '^Usage: xl'; echo $?)"
+
+# -- xend -------------------------------------------------------------------
+$XEND start; rc=$?
+t "xend start (daemon, returns once listening)" "$rc"
+out=$($XEND start 2>&1); rc=$?
+t "second xend on the same state directory refused" \
+  "$([ $rc != 0 ] && grep -q 'already running' <<<"$out"; echo $?)" "$out"
+mode=$(stat -c %a "$DOMUS_STATE/xend.sock")
+t "control socket mode 0600, pid file" "$([ "$mode" = 600 ] && [ -s "$DOMUS_STATE/xend.pid" ]; echo $?)" "mode $mode"
+out=$($XM list)
+t "xm list: header and Domain-0 first" \
+  "$(sed -n 1p <<<"$out" | grep -Eq '^Name +ID +Mem +VCPUs +State +Time\(s\)$' &&
+     sed -n 2p <<<"$out" | grep -Eq '^Domain-0 +0 +[0-9]+ +[0-9]+ +r----- +[0-9.]+$'; echo $?)" "$out"
+out=$($XM destroy nosuch 2>&1); rc=$?
+t "no such domain" "$([ $rc = 1 ] && grep -q "Error: Domain 'nosuch' does not exist." <<<"$out"; echo $?)" "$out"
+out=$($XM dmesg); t "xm dmesg shows the message ring" "$(grep -q 'xend starting' <<<"$out"; echo $?)" "$out"
+out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; echo $?)" "$out"
+
+if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
+  for n in create-three xenstore-layout memory-error name-in-use console-two-viewers \
+           guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
+           managed-new-start-restart; do
+    echo "ok - $n # SKIP no guest image"; done
+  exit $failed
+fi
+G="kernel=$IMG ramdisk=$INITRD"
+
+# -- three domains ------------------------------------------------------------
+ok=0
+for g in guest1 guest2 guest3; do $XM create examples/$g.cfg $G >/dev/null || ok=1; done
+out=$($XM list)
+chk=$(awk 'NR==2 && $1!="Domain-0"{e=1}
+  $1=="guest1" && !($3==128 && $4==1 && $5=="r-----"){e=1}
+  $1=="guest2" && !($3==96 && $4==2 && $5=="r-----"){e=1}
+  $1=="guest3" && !($3==80 && $4==1 && $5=="r-----"){e=1}
+  END{exit e}' <<<"$out"; echo $?)
+t "create-three: xm list shows memory, vCPUs, state, Domain-0 first" \
+  "$([ $ok = 0 ] && [ "$chk" = 0 ] && [ "$(grep -c '^guest' <<<"$out")" = 3 ]; echo $?)" "$out"
+
+ls_out=$(XENSTORED_PATH=$DOMUS_STATE/xenstored.sock /usr/bin/xenstore-ls -f -p 2>&1)
+miss=""
+for id in 1 2 3; do
+  for k in name domid vm memory/target cpu/0/availability console/backend control/shutdown; do
+    grep -q "^/local/domain/$id/$k = " <<<"$ls_out" || miss="$miss /local/domain/$id/$k"
+  done
+  grep -q "^/local/domain/$id/name = .*(n$id)" <<<"$ls_out" || miss="$miss owner-of-$id"
+done
+grep -q '^/local/domain/2/device/vif/0/mac = "00:16:3e:00:00:02"' <<<"$ls_out" || miss="$miss vif-frontend"
+grep -q '^/local/domain/0/backend/vif/2/0/bridge = "xenbr0"' <<<"$ls_out" || miss="$miss vif-backend"
+grep -q '^/vm/3f9a2b10-5c4d-4e6f-8a7b-9c0d1e2f3a4b/on_crash = "restart"' <<<"$ls_out" || miss="$miss vm-on_crash"
+grep -q '^/local/domain/0/name = "Domain-0"' <<<"$ls_out" || miss="$miss dom0"
+t "xenstore-layout: Debian xenstore-ls shows Xen's layout" "$([ -z "$miss" ]; echo $?)" "missing:$miss"
+
+out=$($XM create examples/guest1.cfg $G name=big memory=1048576 2>&1); rc=$?
+t "memory-error: need X MiB, Y MiB free" \
+  "$([ $rc = 1 ] && grep -Eq 'Error: Not enough free memory: need 1048576 MiB, [0-9]+ MiB free' <<<"$out"; echo $?)" "$out"
+out=$($XM create examples/guest1.cfg $G 2>&1); rc=$?
+t "name-in-use" "$([ $rc = 1 ] && grep -q "Error: Domain 'guest1' already exists with ID '1'" <<<"$out"; echo $?)" "$out"
+
+out=$(python3 "$here/console.py" "$XM" guest1 2>&1)
+t "console-two-viewers: type through a pty, both viewers see it, Ctrl-] detaches" \
+  "$(grep -q '^RESULT ok' <<<"$out"; echo $?)" "$out"
+
+wait_for() {	# wait_for SECONDS COMMAND...
+  local end=$((SECONDS + $1)); shift
+  while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.5; done; return 1
+}
+id_not() { [ "$($XM domid "$1" 2>/dev/null)" != "$2" ] && [ -n "$($XM domid "$1" 2>/dev/null)" ]; }
+state_is() { $XM list "$1" 2>/dev/null | awk -v n="$1" -v s="$2" '$1==n && $5==s{f=1} END{exit !f}'; }
+gone() { ! $XM domid "$1" >/dev/null 2>&1; }
+
+python3 "$here/console.py" "$XM" guest1 --type "reboot -f" >/dev/null
+t "guest-reboot-new-domid: on_reboot=restart gives a new domid, same name" \
+  "$(wait_for 30 id_not guest1 1; echo $?)" "$($XM list)"
+python3 "$here/console.py" "$XM" guest2 --type "echo c > /proc/sysrq-trigger" >/dev/null
+t "crash-preserve: a kernel panic leaves the domain in state c" \
+  "$(wait_for 30 state_is guest2 ----c-; echo $?)" "$($XM list)"
+python3 "$here/console.py" "$XM" guest3 --type "echo c > /proc/sysrq-trigger" >/dev/null
+t "crash-restart: on_crash=restart restarts a panicked guest with a new domid" \
+  "$(wait_for 30 id_not guest3 3; echo $?)" "$($XM list)"
+id=$($XM domid guest1)
+python3 "$here/console.py" "$XM" guest1 --type "poweroff -f" >/dev/null
+t "guest-poweroff: on_poweroff=destroy removes the domain" "$(wait_for 30 gone guest1; echo $?)" "$($XM list)"
+start=$(date +%s%N); $XM destroy guest2; rc=$?; end=$(date +%s%N)
+t "destroy-immediate (preserved crashed domain removed, < 2 s)" \
+  "$([ $rc = 0 ] && gone guest2 && [ $(( (end - start) / 1000000 )) -lt 2000 ]; echo $?)"
+$XM destroy guest3
+
+# -- managed domains across an xend restart -----------------------------------
+ok=0
+$XM new examples/guest1.cfg $G name=managed1 >/dev/null || ok=1
+$XM list | awk '$1=="managed1" && NF==5 {f=1} END{exit !f}' || ok=1	# defined, no ID
+$XEND stop || ok=1
+$XEND start || ok=1
+$XM list | grep -q '^managed1 ' || ok=1
+$XM start managed1 >/dev/null || ok=1
+$XM list | grep -Eq '^managed1 +[0-9]+ +128 ' || ok=1
+$XM destroy managed1 || ok=1
+$XM delete managed1 || ok=1
+$XM list | grep -q '^managed1 ' && ok=1
+t "managed-new-start-restart: xm new, xend restart, xm start, xm delete" "$ok" "$($XM list)"
+exit $failed
