@@ -23,12 +23,15 @@ fi
 append='console=ttyS0 domus.run=true'
 to=${BOOT_TIMEOUT:-120}
 
-# time_to_ready CMD...: prints "READY FIRST INIT": seconds from launch to the
-# marker line, to the first console line, and to the kernel's "Run /init"
-# line (so the split firmware+kernel / userland shows what dominates), or
-# "fail". Lines are stamped with bash's $EPOCHREALTIME as they arrive.
+# time_to_ready CMD...: prints "READY FIRST INIT CPU": seconds from launch to
+# the marker line, to the first console line and to the kernel's "Run /init"
+# line (the split firmware+kernel / userland shows what dominates), and the
+# launcher's CPU time (user+sys, whole run to power-off: less sensitive to a
+# loaded machine than wall time); or "fail". Lines are stamped with bash's
+# $EPOCHREALTIME as they arrive.
 time_to_ready() {
-	local t0 first="" init="" ready="" line
+	local t0 first="" init="" ready="" line cpu cpuf
+	cpuf=$(mktemp)
 	t0=$EPOCHREALTIME
 	while IFS= read -r line; do
 		[ -z "$first" ] && first=$EPOCHREALTIME
@@ -36,16 +39,19 @@ time_to_ready() {
 		*"Run /init as init process"*) init=$EPOCHREALTIME ;;
 		*DOMUS-GUEST-READY*) ready=$EPOCHREALTIME; break ;;
 		esac
-	done < <(timeout "$to" "$@" </dev/null 2>&1)
+	done < <(TIMEFORMAT='%U %S'; { time timeout "$to" "$@" </dev/null 2>&1; } 2>"$cpuf")
 	# the guest powers itself off (domus.run=true); wait for that
-	wait
+	wait $! 2>/dev/null
+	cpu=$(awk '{ printf "%.3f", $1 + $2 }' "$cpuf")
+	rm -f "$cpuf"
 	if [ -z "$ready" ]; then echo fail; return; fi
-	awk -v a="$t0" -v r="$ready" -v f="$first" -v i="${init:-$ready}" \
-		'BEGIN { printf "%.3f %.3f %.3f\n", r - a, f - a, i - a }'
+	awk -v a="$t0" -v r="$ready" -v f="$first" -v i="${init:-$ready}" -v c="${cpu:-0}" \
+		'BEGIN { printf "%.3f %.3f %.3f %.3f\n", r - a, f - a, i - a, c }'
 }
 
 # median_of CMD...: runs time_to_ready $runs times; prints
-# "MEDIAN (all runs) first line F s, /init I s" (medians).
+# "MEDIAN s (all runs) first console line F s, kernel runs /init I s, cpu C s"
+# (all medians).
 median_of() {
 	local all=() v
 	for _ in $(seq 1 "$runs"); do
@@ -60,9 +66,9 @@ median_of() {
 				t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
 			return (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
 		}
-		{ v[NR, 1] = $1; v[NR, 2] = $2; v[NR, 3] = $3; runs = runs " " $1 }
-		END { printf "%.3f (%s) first console line %.3f s, kernel runs /init %.3f s\n",
-			med(1), substr(runs, 2), med(2), med(3) }'
+		{ v[NR, 1] = $1; v[NR, 2] = $2; v[NR, 3] = $3; v[NR, 4] = $4; runs = runs " " $1 }
+		END { printf "%.3f (%s) first console line %.3f s, kernel runs /init %.3f s, cpu %.3f s\n",
+			med(1), substr(runs, 2), med(2), med(3), med(4) }'
 }
 
 qemu_cmd() { # qemu_cmd VCPUS
@@ -89,9 +95,9 @@ for n in 1 4; do
 	else
 		echo "domus ${n} vCPU: skipped ($domus not built yet)"
 	fi
-	qm=${q%% *} dm=${d%% *}
+	qm=${q%% *} dm=${d%% *} qc=${q##* cpu } dc=${d##* cpu }
 	if [[ $qm =~ ^[0-9.]+$ && $dm =~ ^[0-9.]+$ ]]; then
-		awk -v d="$dm" -v q="$qm" -v n="$n" \
-			'BEGIN { printf "ratio %d vCPU: domus/qemu = %.2f (goal <= 0.70)\n", n, d / q }'
+		awk -v d="$dm" -v q="$qm" -v dc="${dc% s}" -v qc="${qc% s}" -v n="$n" \
+			'BEGIN { printf "ratio %d vCPU: domus/qemu = %.2f (goal <= 0.70); cpu time %.2f\n", n, d / q, dc / qc }'
 	fi
 done
