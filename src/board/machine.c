@@ -189,6 +189,8 @@ int machine_create(const struct machine_config *cfg, struct machine **out)
 			goto fail_harts;
 		}
 		atomic_store(&v->hsm, HSM_STOPPED);
+		/* DOMUS_TRACE=1: the core prints every retired instruction. */
+		v->hart.trace = getenv("DOMUS_TRACE") != NULL;
 	}
 
 	struct hart **hp = calloc(m->nr_harts, sizeof(*hp));

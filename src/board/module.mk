@@ -22,3 +22,11 @@ test-board-sbi_LDLIBS := -lfdt
 CHECKS += $$B/bin/test-board-sbi
 SAN_CHECKS += $$B/bin/test-board-sbi
 SAN_CHECKS += tests/board/boot-san.sh
+
+UNIT_TESTS += test-board-smp
+test-board-smp_SRCS := tests/board/test_smp.c
+test-board-smp_LIBS := board virtio backend cpu util
+test-board-smp_LDLIBS := -lfdt
+$(B)/obj/tests/board/test_smp.o: CFLAGS += -Itests/board
+CHECKS += $$B/bin/test-board-smp
+SAN_CHECKS += $$B/bin/test-board-smp
