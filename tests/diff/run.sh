@@ -101,9 +101,11 @@ run() {
 	sed 's/\r$//' "$1/d.raw" | grep -a -E '^(@|[xf][0-9]+ |fcsr |mem |m[0-9a-f]{3} |TRAP |END$)' >"$1/d.out"
 }
 
-# same DIR: both ran to END with identical output
+# same DIR: both ran to END with identical output and exit status 0 (a
+# sanitizer report at exit fails the check too)
 same() {
-	[ "$(tail -n 1 "$1/q.out")" = END ] && cmp -s "$1/q.out" "$1/d.out"
+	[ "$(tail -n 1 "$1/q.out")" = END ] && cmp -s "$1/q.out" "$1/d.out" &&
+		[ "$(cat "$1/q.rc")" = 0 ] && [ "$(cat "$1/d.rc")" = 0 ]
 }
 
 # lastsame DIR: id of the last dump both outputs agree on (before the first
