@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +64,9 @@ struct domain {
 	/* console */
 	pthread_mutex_t con_lock;
 	int log_fd;
+	int pty_master, pty_slave;	/* the domain's pty; xend keeps the slave
+					 * open so the master never reports HUP */
+	char pty_path[64];
 	int viewers[MAX_VIEWERS];
 	char ring[CON_RING];
 	size_t ring_len;
@@ -220,6 +224,8 @@ static void xs_domain_write(struct xend *x, struct domain *d)
 	for (unsigned k = 0; k < c->vcpus; k++)
 		xsw(x, "online", "%s/cpu/%u/availability", dp, k);
 	xsw(x, "xenconsoled", "%s/console/type", dp);
+	if (d->pty_path[0])
+		xsw(x, d->pty_path, "%s/console/tty", dp);
 	xsw(x, "1048576", "%s/console/limit", dp);
 	snprintf(v, sizeof(v), "/local/domain/0/backend/console/%u/0", d->id);
 	xsw(x, v, "%s/console/backend", dp);
@@ -353,6 +359,9 @@ static void con_write(void *opaque, const uint8_t *buf, size_t len)
 		memcpy(d->ring + d->ring_len, buf, len);
 		d->ring_len += len;
 	}
+	if (d->pty_master >= 0 && write(d->pty_master, buf, len) < 0) {
+		/* nobody reads the pty: its buffer keeps the latest output */
+	}
 	for (unsigned k = 0; k < MAX_VIEWERS; k++) {
 		if (d->viewers[k] < 0)
 			continue;
@@ -375,6 +384,34 @@ static void con_close_viewers(struct domain *d)
 			d->viewers[k] = -1;
 		}
 	pthread_mutex_unlock(&d->con_lock);
+}
+
+/* A raw pty for the domain's console (its path goes to console/tty). */
+static void pty_open(struct domain *d)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (m < 0)
+		return;
+	const char *name = NULL;
+	if (grantpt(m) || unlockpt(m) || !(name = ptsname(m)) ||
+	    strlen(name) >= sizeof(d->pty_path)) {
+		close(m);
+		return;
+	}
+	int sl = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (sl < 0) {
+		close(m);
+		return;
+	}
+	struct termios t;
+	if (tcgetattr(sl, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(sl, TCSANOW, &t);
+	}
+	snprintf(d->pty_path, sizeof(d->pty_path), "%s", name);
+	chmod(name, 0600);
+	d->pty_master = m;
+	d->pty_slave = sl;
 }
 
 /* ---- domains ---- */
@@ -507,6 +544,10 @@ static void domain_free(struct domain *d)
 	con_close_viewers(d);
 	if (d->log_fd >= 0)
 		close(d->log_fd);
+	if (d->pty_master >= 0)
+		close(d->pty_master);
+	if (d->pty_slave >= 0)
+		close(d->pty_slave);
 	pthread_mutex_destroy(&d->con_lock);
 	domain_config_free(&d->cfg);
 	free(d);
@@ -651,6 +692,7 @@ static int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o,
 	}
 	d->x = x;
 	d->log_fd = -1;
+	d->pty_master = d->pty_slave = -1;
 	for (unsigned k = 0; k < MAX_VIEWERS; k++)
 		d->viewers[k] = -1;
 	pthread_mutex_init(&d->con_lock, NULL);
@@ -664,6 +706,7 @@ static int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o,
 	char lp[PATH_MAX];
 	snprintf(lp, sizeof(lp), "%s/console/%s.log", x->state, d->name);
 	d->log_fd = open(lp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	pty_open(d);
 	d->id = x->next_domid;
 	if ((r = domain_build(d)) < 0) {
 		fprintf(o->f, "Error: cannot build domain %s: %s", d->name, strerror(-r));
@@ -1308,6 +1351,11 @@ static void viewers_poll_setup(struct xend *x, struct pollfd *p, struct domain *
 	pthread_mutex_lock(&x->lock);
 	for (struct domain *d = x->doms; d; d = d->next) {
 		pthread_mutex_lock(&d->con_lock);
+		if (d->pty_master >= 0 && d->state == DS_RUNNING && *n < max) {
+			p[*n] = (struct pollfd){ .fd = d->pty_master, .events = POLLIN };
+			owner[*n] = d;
+			(*n)++;
+		}
 		for (unsigned k = 0; k < MAX_VIEWERS && *n < max; k++)
 			if (d->viewers[k] >= 0) {
 				p[*n] = (struct pollfd){ .fd = d->viewers[k], .events = POLLIN };
@@ -1330,7 +1378,9 @@ static void viewer_input(struct xend *x, struct domain *d, int fd)
 			alive = true;
 	if (alive && n > 0 && d->m)
 		machine_console_input(d->m, buf, n);
-	if (alive && (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))) {
+	if (alive && fd == d->pty_master) {
+		/* the pty stays; its errors only mean nobody is attached */
+	} else if (alive && (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))) {
 		pthread_mutex_lock(&d->con_lock);
 		for (unsigned k = 0; k < MAX_VIEWERS; k++)
 			if (d->viewers[k] == fd) {

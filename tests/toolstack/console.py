@@ -3,6 +3,7 @@
 
 usage: console.py XM DOM            two viewers, type, compare, detach
        console.py XM DOM --type CMD  wait for the shell, type CMD, detach
+       console.py XM DOM --pty PATH  the same check on the domain's own pty
 Opens two viewers (each on its own pty), waits for the guest's shell,
 types a command into viewer 1, checks that both viewers show its output,
 then detaches both with Ctrl-] and checks that xm exits 0.
@@ -62,8 +63,22 @@ def type_cmd(xm, dom, cmd):
     print("RESULT ok")
 
 
+def pty_check(path):
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    bufs = [b""]
+    deadline = time.time() + TIMEOUT
+    ok = False
+    while time.time() < deadline and not ok:
+        os.write(fd, b"echo pty-$((6*7))\r")
+        ok = read_until([fd], bufs, b"pty-42", time.time() + 3)
+    os.close(fd)
+    print("RESULT ok" if ok else "RESULT fail: saw %r" % bufs[0][-300:])
+
+
 def main():
     xm, dom = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 4 and sys.argv[3] == "--pty":
+        return pty_check(sys.argv[4])
     if len(sys.argv) > 4 and sys.argv[3] == "--type":
         return type_cmd(xm, dom, sys.argv[4])
     p1, m1 = spawn(xm, dom)

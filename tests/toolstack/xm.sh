@@ -55,7 +55,7 @@ out=$($XM dmesg); t "xm dmesg shows the message ring" "$(grep -q 'xend starting'
 out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; echo $?)" "$out"
 
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
-  for n in create-three xenstore-layout memory-error name-in-use console-two-viewers \
+  for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l \
            guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
            managed-new-start-restart; do
     echo "ok - $n # SKIP no guest image"; done
@@ -98,6 +98,15 @@ t "name-in-use" "$([ $rc = 1 ] && grep -q "Error: Domain 'guest1' already exists
 out=$(python3 "$here/console.py" "$XM" guest1 2>&1)
 t "console-two-viewers: type through a pty, both viewers see it, Ctrl-] detaches" \
   "$(grep -q '^RESULT ok' <<<"$out"; echo $?)" "$out"
+
+tty=$(XENSTORED_PATH=$DOMUS_STATE/xenstored.sock /usr/bin/xenstore-read /local/domain/1/console/tty 2>&1)
+out=$(python3 "$here/console.py" "$XM" guest1 --pty "$tty" 2>&1)
+t "console-pty: /local/domain/1/console/tty is a pty to the guest" \
+  "$(grep -q '^RESULT ok' <<<"$out"; echo $?)" "tty=$tty $out"
+out=$($XM list -l guest3)
+t "xm list -l: the configuration as an S-expression" \
+  "$(grep -q '^(domain' <<<"$out" && grep -q '(uuid 3f9a2b10-5c4d-4e6f-8a7b-9c0d1e2f3a4b)' <<<"$out" &&
+     grep -q '(on_crash restart)' <<<"$out" && grep -q '(bridge xenbr0)' <<<"$out"; echo $?)" "$out"
 
 wait_for() {	# wait_for SECONDS COMMAND...
   local end=$((SECONDS + $1)); shift
