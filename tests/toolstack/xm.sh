@@ -55,7 +55,7 @@ out=$($XM dmesg); t "xm dmesg shows the message ring" "$(grep -q 'xend starting'
 out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; echo $?)" "$out"
 
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
-  for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l \
+  for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l misc-commands kill-xm \
            guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
            managed-new-start-restart; do
     echo "ok - $n # SKIP no guest image"; done
@@ -107,6 +107,20 @@ out=$($XM list -l guest3)
 t "xm list -l: the configuration as an S-expression" \
   "$(grep -q '^(domain' <<<"$out" && grep -q '(uuid 3f9a2b10-5c4d-4e6f-8a7b-9c0d1e2f3a4b)' <<<"$out" &&
      grep -q '(on_crash restart)' <<<"$out" && grep -q '(bridge xenbr0)' <<<"$out"; echo $?)" "$out"
+
+ok=0
+[ "$($XM domid guest2)" = 2 ] || ok=1
+[ "$($XM domname 3)" = guest3 ] || ok=1
+[ "$($XM domname 0)" = Domain-0 ] || ok=1
+$XM rename guest3 guest3b && [ "$($XM domid guest3b)" = 3 ] && $XM rename 3 guest3 || ok=1
+$XM info | grep -Eq '^nr_cpus +: [0-9]+' || ok=1
+$XM uptime | grep -Eq '^guest2 +2 +[0-9]+:[0-9]{2}:[0-9]{2}$' || ok=1
+t "domid, domname, rename, info, uptime" "$ok" "$($XM list; $XM uptime)"
+# killing xm in the middle of a console session leaves the domain alone
+$XM console guest2 </dev/null >/dev/null 2>&1 & cpid=$!
+sleep 1; kill -9 $cpid; wait $cpid 2>/dev/null
+t "killing xm console does not affect the domain" \
+  "$($XM list guest2 | grep -Eq '^guest2 +2 +96 +2 +r-----'; echo $?)" "$($XM list)"
 
 wait_for() {	# wait_for SECONDS COMMAND...
   local end=$((SECONDS + $1)); shift
