@@ -9,6 +9,8 @@
 #   make            build everything into build/
 #   make check      build (plain and ASan+UBSan) and run every test tier
 #   make guest      build the guest kernel + initramfs (cached in ~/.cache/domus)
+#   make run        boot the test guest, console on this terminal (Ctrl-a x quits)
+#   make demo       run the bare-metal hello program
 #   B=DIR           build directory (default build); SAN=1 sanitizer build
 
 B       ?= build
@@ -61,7 +63,7 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-.PHONY: all check check-san clean guest unit
+.PHONY: all check check-san clean guest unit run
 all: $(ALL_BINS) $(EXTRA_ALL)
 
 unit: $(addprefix $(B)/bin/,$(UNIT_TESTS))
@@ -72,6 +74,12 @@ check: all guest
 	$(MAKE) --no-print-directory B=$(B)/san SAN=1 OPT=-O1 all
 	B=$(B) SAN_B=$(B)/san tests/runner.sh $(foreach c,$(CHECKS),'$(c)') \
 	  $(foreach c,$(SAN_CHECKS),'san:$(c)')
+
+# The main job: boot the test guest with its console on this terminal
+# (Ctrl-a x quits; `poweroff` in the guest ends it too).
+run: all guest
+	$(B)/bin/domus-run --kernel $(B)/guest/Image --initrd $(B)/guest/initramfs.cpio.gz \
+	  --vcpus 2 --mem 256M --append "console=ttyS0"
 
 clean:
 	rm -rf $(B)
