@@ -18,3 +18,5 @@ CHECKS += guest/tests/scripts.sh
 # Boots the images under qemu-system-riscv64 (the reference peer); builds
 # them first through `make guest` (cached). Skips when QEMU is absent.
 CHECKS += guest/tests/qemu-boot.sh
+# vq-garbage against domus-run (skips until domus-run and the images exist).
+CHECKS += guest/tests/domus-vq-garbage.sh
