@@ -21,7 +21,7 @@
 #include "cpu/fpu.h"
 
 #define SLICE 1024
-#define ICACHE_SIZE 8192	/* level 1: by pc */
+#define ICACHE_SIZE 65536	/* level 1: by pc; 128 KiB of code (a kernel boot overflows 16 KiB) */
 #define DCACHE_SIZE 16384	/* level 2: by instruction bits */
 #define PAGE_MASK 0xfffULL
 
