@@ -778,7 +778,7 @@ static int read_managed(struct xend *x, const char *name, char **buf, size_t *le
 static void list_line(FILE *f, const char *name, long id, uint64_t mem, unsigned vcpus,
 		      const char *state, double t)
 {
-	char ids[16];
+	char ids[24];
 	if (id < 0)
 		snprintf(ids, sizeof(ids), " ");
 	else
@@ -1237,9 +1237,9 @@ static int load_config(struct xend *x, const char *path, bool must)
 		else if (!strcmp(k, "xend-relocation-port"))
 			x->reloc_port = num;
 		else if (!strcmp(k, "xend-relocation-hosts-allow"))
-			snprintf(x->reloc_hosts, sizeof(x->reloc_hosts), "%s", v);
+			snprintf(x->reloc_hosts, sizeof(x->reloc_hosts), "%.255s", v);
 		else if (!strcmp(k, "network-script"))
-			snprintf(x->network_script, sizeof(x->network_script), "%s", v);
+			snprintf(x->network_script, sizeof(x->network_script), "%.255s", v);
 		else if (!strcmp(k, "xenstored"))
 			snprintf(x->xenstored, sizeof(x->xenstored), "%s", v);
 		else
