@@ -98,7 +98,7 @@ if command -v mkfs.ext4 >/dev/null; then
 	rc=$?
 	[ $rc -eq 0 ] && grep -qx from-host "$t/5" && grep -qx DOMUS-RUN-EXIT=0 "$t/5"
 	res "ext4 on virtio-blk: mount, read, write, power off" $? "$t/5"
-	qemu_boot "$t/6" "${disk[@]}" -append 'console=ttyS0 domus.mount=/dev/vda domus.run="cat /mnt/new.txt"'
+	qemu_boot "$t/6" "${disk[@]}" -append 'console=ttyS0 domus.mount=/dev/vda:ext4 domus.run="cat /mnt/new.txt"'
 	grep -qx from-guest "$t/6"
 	res "ext4 on virtio-blk: second boot reads the file back" $? "$t/6"
 	if command -v debugfs >/dev/null; then
@@ -126,17 +126,29 @@ done
 sleep 0.5
 printf 'echo typed-$((6*7))\n' >&4
 sleep 0.5
+printf 'sleep 100; echo not-interrupted\n' >&4
+sleep 1
+printf '\003' >&4
+sleep 0.5
+printf 'echo after-ctrl-c\n' >&4
+sleep 0.5
 printf 'poweroff\n' >&4
 wait $qpid
 exec 4>&-
 tr -d '\r' < "$t/7" > "$t/7a"
 grep -q '^typed-42$' "$t/7a" && grep -q 'reboot: Power down' "$t/7a"
 res "console shell runs a typed command; poweroff ends the guest" $? "$t/7a"
+grep -q '^after-ctrl-c$' "$t/7a" && ! grep -q '^not-interrupted$' "$t/7a"
+res "Ctrl-C interrupts a foreground command (job control on the console)" $? "$t/7a"
 
 qemu_boot "$t/8" -netdev user,id=n0 -device virtio-net-device,netdev=n0 \
 	-append 'console=ttyS0 domus.net=dhcp domus.run="ip -4 addr show eth0; ip route"'
 grep -q 'inet 10\.0\.2\.15/24' "$t/8" && grep -q 'default via 10\.0\.2\.2' "$t/8"
 res "virtio-net: eth0 gets a DHCP lease (domus.net=dhcp)" $? "$t/8"
+qemu_boot "$t/8s" -netdev user,id=n0 -device virtio-net-device,netdev=n0 \
+	-append 'console=ttyS0 domus.net=10.0.2.20/24,10.0.2.2 domus.run="ip -4 addr show eth0; ip route"'
+grep -q 'inet 10\.0\.2\.20/24' "$t/8s" && grep -q 'default via 10\.0\.2\.2' "$t/8s"
+res "virtio-net: static address and route (domus.net=ADDR/PREFIX,GW)" $? "$t/8s"
 
 # vq-garbage needs a modern (version 2) virtio-mmio device.
 truncate -s 1M "$t/scratch.img"
