@@ -5,6 +5,7 @@
  * hart_stop/get_status and SRST; it powers off only if every step
  * behaved. A second image of zeros must end as a crash (double fault).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -43,6 +44,15 @@ static enum machine_exit run_image(const char *path, unsigned harts)
 	return e;
 }
 
+struct par { const char *path; enum machine_exit e; };
+
+static void *par_run(void *opaque)
+{
+	struct par *p = opaque;
+	p->e = run_image(p->path, 2);
+	return NULL;
+}
+
 int main(void)
 {
 	char p1[] = "/tmp/domus-smp-XXXXXX", p2[] = "/tmp/domus-zero-XXXXXX";
@@ -59,6 +69,17 @@ int main(void)
 		CHECK(e == MACHINE_EXIT_POWEROFF,
 		      "smp: run %d: start/IPI-resume/rfence/timer-resume/stop/SRST (exit %d)", i, e);
 	}
+	/* Several machines in one process, running at the same time. */
+	struct par par[3] = { { p1, -1 }, { p1, -1 }, { p2, -1 } };
+	pthread_t th[3];
+	for (int i = 0; i < 3; i++)
+		pthread_create(&th[i], NULL, par_run, &par[i]);
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	CHECK(par[0].e == MACHINE_EXIT_POWEROFF && par[1].e == MACHINE_EXIT_POWEROFF &&
+	      par[2].e == MACHINE_EXIT_CRASH,
+	      "smp: three machines at once in one process: %d %d %d (one crashing)",
+	      par[0].e, par[1].e, par[2].e);
 	e = run_image(p2, 1);
 	CHECK(e == MACHINE_EXIT_CRASH, "smp: a trap loop ends the machine as a crash (exit %d)", e);
 	unlink(p1);
