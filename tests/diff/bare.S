@@ -4,6 +4,13 @@
  * at 0x80000000, mstatus.FS on, output through HTIF console putchar
  * (tohost = 0x0101 << 48 | ch, then wait for fromhost and clear it), exit
  * through tohost = (code << 1) | 1. Any trap prints TRAP and exits 3.
+ *
+ * Built with -DDIFF_UMODE, the stub instead runs the block in U-mode under
+ * Sv39: 0x80000000..0xbfffffff identity-mapped with 2 MiB pages, except
+ * 0x80600000..0x807fffff (block data, scratch buffer, stacks, tohost)
+ * with 4 KiB pages whose A/D bits start clear (hardware A/D updates; the
+ * scratch buffer straddles two of them). One PMP entry grants U-mode
+ * everything. U-mode output still goes through HTIF (plain stores).
  */
 	.option norvc
 	.section .text.init, "ax"
@@ -15,7 +22,74 @@ _start:
 	csrs mstatus, t0
 	csrwi fcsr, 0
 	la sp, diff_stack_top_bare
+#ifndef DIFF_UMODE
 	j diff_block
+#else
+	/* PMP: one NAPOT entry over everything, RWX */
+	li t0, -1
+	csrw pmpaddr0, t0
+	li t0, 0x1f
+	csrw pmpcfg0, t0
+	/* root: zero, then entry 2 (VA 0x80000000..) -> l1 */
+	la t0, pt_root
+	li t1, 512
+1:	sd zero, 0(t0)
+	addi t0, t0, 8
+	addi t1, t1, -1
+	bnez t1, 1b
+	la t0, pt_root
+	la t1, pt_l1
+	srli t1, t1, 12
+	slli t1, t1, 10
+	ori t1, t1, 0x01		/* V: pointer */
+	sd t1, 16(t0)
+	/* l1: 2 MiB leaves V R W X U A D, entry 3 -> l0 */
+	la t0, pt_l1
+	li t1, 0
+	li t2, 0x80000000
+	li t3, 512
+2:	srli t4, t2, 12
+	slli t4, t4, 10
+	ori t4, t4, 0xdf		/* D A - U X W R V */
+	li t5, 3
+	bne t1, t5, 3f
+	la t4, pt_l0
+	srli t4, t4, 12
+	slli t4, t4, 10
+	ori t4, t4, 0x01
+3:	sd t4, 0(t0)
+	addi t0, t0, 8
+	addi t1, t1, 1
+	li t5, 0x200000
+	add t2, t2, t5
+	bne t1, t3, 2b
+	/* l0: 4 KiB leaves V R W X U, A and D clear */
+	la t0, pt_l0
+	li t2, 0x80600000
+	li t1, 512
+4:	srli t4, t2, 12
+	slli t4, t4, 10
+	ori t4, t4, 0x1f
+	sd t4, 0(t0)
+	addi t0, t0, 8
+	li t5, 0x1000
+	add t2, t2, t5
+	addi t1, t1, -1
+	bnez t1, 4b
+	la t0, pt_root
+	srli t0, t0, 12
+	li t1, 8
+	slli t1, t1, 60
+	or t0, t0, t1
+	csrw satp, t0
+	sfence.vma
+	/* mret to U-mode at diff_block */
+	li t0, 3 << 11			/* MPP = U */
+	csrc mstatus, t0
+	la t0, diff_block
+	csrw mepc, t0
+	mret
+#endif
 
 	.balign 4
 trap_entry:
@@ -57,6 +131,13 @@ diff_exit:
 	.balign 16
 	.space 1024
 diff_stack_top_bare:
+
+#ifdef DIFF_UMODE
+	.balign 4096
+pt_root: .space 4096
+pt_l1:	.space 4096
+pt_l0:	.space 4096
+#endif
 
 	.section .tohost, "aw", @progbits
 	.balign 64

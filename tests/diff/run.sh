@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Differential test: random RV64GC blocks from domus-diffgen, run under
 # qemu-riscv64 (user mode, the reference) and `domus-run --bare`, outputs
-# compared. Prints `ok - diff seed=S` / `not ok - diff seed=S` per seed.
+# compared. Each program runs on the target twice: in M-mode (bare.elf) and
+# in U-mode under Sv39 paging (bareu.elf). Prints `ok - diff seed=S` /
+# `not ok - diff seed=S` per seed.
 #
 # On a mismatch the seed is re-run with a dump after every unit (--trace) to
 # find the first unit whose result differs, then with full dumps around it,
@@ -75,23 +77,31 @@ fi
 for f in dump.c common.S user.S bare.S; do
 	"${CC[@]}" -c $D/$f -o "$work/${f%.*}.o" || fail_all "cannot build $D/$f"
 done
+"${CC[@]}" -DDIFF_UMODE -c $D/bare.S -o "$work/bareu.o" || fail_all "cannot build $D/bare.S (U-mode)"
 
-# build DIR: DIR/block.s -> DIR/user.elf, DIR/bare.elf
+# build DIR: DIR/block.s -> DIR/user.elf (qemu-riscv64), DIR/bare.elf
+# (M-mode) and DIR/bareu.elf (U-mode under Sv39)
 build() {
 	"${CC[@]}" -c "$1/block.s" -o "$1/block.o" &&
 	"${CC[@]}" "${LD[@]}" "$work/user.o" "$work/common.o" "$work/dump.o" "$1/block.o" -o "$1/user.elf" &&
-	"${CC[@]}" "${LD[@]}" "$work/bare.o" "$work/common.o" "$work/dump.o" "$1/block.o" -o "$1/bare.elf"
+	"${CC[@]}" "${LD[@]}" "$work/bare.o" "$work/common.o" "$work/dump.o" "$1/block.o" -o "$1/bare.elf" &&
+	"${CC[@]}" "${LD[@]}" "$work/bareu.o" "$work/common.o" "$work/dump.o" "$1/block.o" -o "$1/bareu.elf"
 }
 
-# run DIR: DIR/q.out (QEMU) and DIR/d.out (target); statuses in q.rc/d.rc
+# run DIR [bare|bareu]: DIR/q.out (QEMU) and DIR/d.out (target running
+# DIR/bare.elf or DIR/bareu.elf); statuses in q.rc/d.rc
 run() {
 	timeout 120 qemu-riscv64 "$1/user.elf" >"$1/q.out" 2>"$1/q.err"
 	echo $? >"$1/q.rc"
+	run_target "$1" "${2:-bare}"
+}
+
+run_target() {
 	if [ "$target" = spike ]; then
 		timeout 120 qemu-system-riscv64 -M spike -bios none -nographic \
-			-kernel "$1/bare.elf" >"$1/d.out" 2>"$1/d.err" </dev/null
+			-kernel "$1/$2.elf" >"$1/d.out" 2>"$1/d.err" </dev/null
 	else
-		timeout 120 "$domus" --bare "$1/bare.elf" --max-insns 500000000 \
+		timeout 120 "$domus" --bare "$1/$2.elf" --max-insns 500000000 \
 			>"$1/d.out" 2>"$1/d.err" </dev/null
 	fi
 	echo $? >"$1/d.rc"
@@ -178,9 +188,9 @@ meminputs() {
 		"$2" "$3" "$1"
 }
 
-# diagnose SEED DIR: shrink a mismatch to one unit and print it
+# diagnose SEED DIR bare|bareu: shrink a mismatch to one unit and print it
 diagnose() {
-	local s=$1 dir=$2 t=$2/trace f=$2/full
+	local s=$1 dir=$2 t=$2/trace f=$2/full elf=$3
 	echo "# first difference: $(firstdiff "$dir")"
 	echo "# qemu exit $(cat "$dir/q.rc"), target exit $(cat "$dir/d.rc"); target stderr: $(head -c 300 "$dir/d.err" | tr '\n' ' ')"
 	local last; last=$(lastsame "$dir")
@@ -189,7 +199,7 @@ diagnose() {
 	[ -n "$nextid" ] && context "$dir" "$nextid" | sed 's/^/#  /'
 	# shrink: a dump after every unit finds the first unit that differs
 	mkdir -p "$t" "$f"
-	"$gen" --seed "$s" --count "$count" --trace -o "$t/block.s" && build "$t" && run "$t" || return
+	"$gen" --seed "$s" --count "$count" --trace -o "$t/block.s" && build "$t" && run "$t" "$elf" || return
 	if same "$t"; then
 		echo "# (trace build agrees: the difference depends on the dump layout)"
 		return
@@ -201,7 +211,7 @@ diagnose() {
 	[ "$j" = -1 ] && j=0
 	[ -n "$k" ] || k=$count
 	"$gen" --seed "$s" --count "$count" --trace --full-from "$j" --stop-after "$k" -o "$f/block.s" &&
-		build "$f" && run "$f" || return
+		build "$f" && run "$f" "$elf" || return
 	echo "# shrunk: state agrees after unit $j, differs after unit $k; the unit(s):"
 	units "$f" "$j" "$k" >"$f/unit"
 	sed 's/^/#  /' "$f/unit"
@@ -248,7 +258,12 @@ for s in "${seeds[@]}"; do
 		fails=$((fails + 1))
 		continue
 	fi
-	run "$dir"
+	run "$dir" bare
+	mode="M-mode"
+	if same "$dir"; then
+		run_target "$dir" bareu
+		mode="U-mode, Sv39"
+	fi
 	if same "$dir"; then
 		echo "ok - diff seed=$s"
 	elif [ "$(tail -n 1 "$dir/q.out")" != END ]; then
@@ -256,8 +271,9 @@ for s in "${seeds[@]}"; do
 		tail -n 3 "$dir/q.err" | sed 's/^/#  /'
 		fails=$((fails + 1))
 	else
-		echo "not ok - diff seed=$s"
-		diagnose "$s" "$dir"
+		echo "not ok - diff seed=$s # $mode"
+		case $mode in M*) elf=bare ;; *) elf=bareu ;; esac
+		diagnose "$s" "$dir" "$elf"
 		fails=$((fails + 1))
 	fi
 done
