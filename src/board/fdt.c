@@ -23,9 +23,9 @@
 #define PH_INTC(i) (4 + 2 * (i))
 
 /* The ISA every Domus hart implements. */
-static const char isa_string[] = "rv64imafdc_zicsr_zifencei_zicntr";
+static const char isa_string[] = "rv64imafdc_zicsr_zifencei_zicntr_zihintpause";
 static const char *const isa_exts[] = { "i", "m", "a", "f", "d", "c",
-					"zicsr", "zifencei", "zicntr" };
+					"zicsr", "zifencei", "zicntr", "zihintpause" };
 
 #define TRY(x) do { int r_ = (x); if (r_ < 0) return r_; } while (0)
 

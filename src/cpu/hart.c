@@ -11,6 +11,7 @@
  * enable an interrupt end the slice.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,16 @@
 #define ICACHE_SIZE 65536	/* level 1: by pc; 128 KiB of code (a kernel boot overflows 16 KiB) */
 #define DCACHE_SIZE 16384	/* level 2: by instruction bits */
 #define PAGE_MASK 0xfffULL
+/* PAUSE is FENCE with pred = W, succ = 0, fm = 0, rd = rs1 = 0. */
+#define PAUSE_IMM 0x010
+/* A spin-wait (consecutive slices ended by PAUSE) this long yields the host
+ * CPU; one this long sleeps briefly (a kick ends the sleep). Spinning
+ * vCPUs otherwise burn the host time slices the vCPU they wait for (a
+ * lock holder, a stop_machine peer) needs when harts outnumber host
+ * cores. */
+#define PAUSE_YIELD 16
+#define PAUSE_SLEEP 256
+#define PAUSE_SLEEP_NS 50000
 
 struct hart_icache {
 	struct {
@@ -640,6 +651,13 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 
 		case OP_FENCE:
 			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			if (d->imm == PAUSE_IMM && !d->rd && !d->rs1) {
+				/* Zihintpause: the guest spin-waits (cpu_relax).
+				 * Leave the slice so hart_run can give the host
+				 * CPU to the vCPU being waited for. */
+				h->paused = true;
+				h->slice_end = true;
+			}
 			break;
 		case OP_FENCE_I:
 			break;	/* the decode memo is keyed by bits: nothing stale */
@@ -827,9 +845,18 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 					(unsigned long long)h->pc);
 			hart_take_trap(h, (1ULL << 63) | irq, 0);
 		}
+		h->paused = false;
 		uint64_t n = run_slice(h, left < SLICE ? left : SLICE);
 		left -= n;
 		h->steps += n;
+		if (unlikely(h->paused)) {
+			if (++h->pause_streak >= PAUSE_SLEEP)
+				hart_wait(h, PAUSE_SLEEP_NS);
+			else if (h->pause_streak >= PAUSE_YIELD)
+				sched_yield();
+		} else {
+			h->pause_streak = 0;
+		}
 		if (h->halt)
 			return HART_EXIT_HALT;
 		if (h->exit_code >= 0)
@@ -875,6 +902,7 @@ void hart_reset(struct hart *h)
 	h->retired = 0;
 	h->last_trap_instret = ~0ULL;
 	h->exit_code = -1;
+	h->pause_streak = 0;
 	h->bus = bus;
 	h->env = env;
 	h->mhartid = id;

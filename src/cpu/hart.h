@@ -132,6 +132,8 @@ struct hart {
 	uint64_t walk_super;	/* size of the superpage the last walk ended in, or 0 */
 	uint64_t super_lo, super_hi;	/* VA span of cached superpage pieces (lo > hi: none) */
 	struct hart_icache *icache;	/* decoded-instruction memo (bits -> insn) */
+	bool paused;		/* the slice ended at a PAUSE hint */
+	uint32_t pause_streak;	/* consecutive slices ended by PAUSE (a spin-wait) */
 };
 
 /* Interrupt/exception numbers (mcause values without the interrupt bit). */

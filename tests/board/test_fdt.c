@@ -68,7 +68,7 @@ int main(void)
 	CHECK(fdt_path_offset(buf, "/cpus/cpu@3") >= 0 && fdt_path_offset(buf, "/cpus/cpu@4") < 0,
 	      "fdt: exactly 4 cpus");
 	CHECK(u32(buf, "/cpus/cpu@2", "reg") == 2, "fdt: cpu@2 reg");
-	CHECK(has_str(buf, "/cpus/cpu@0", "riscv,isa", "rv64imafdc_zicsr_zifencei_zicntr"), "fdt: riscv,isa");
+	CHECK(has_str(buf, "/cpus/cpu@0", "riscv,isa", "rv64imafdc_zicsr_zifencei_zicntr_zihintpause"), "fdt: riscv,isa");
 	CHECK(has_str(buf, "/cpus/cpu@0", "riscv,isa-base", "rv64i"), "fdt: riscv,isa-base");
 	CHECK(has_str(buf, "/cpus/cpu@1", "riscv,isa-extensions", "zifencei") &&
 	      has_str(buf, "/cpus/cpu@1", "riscv,isa-extensions", "c"), "fdt: riscv,isa-extensions");
