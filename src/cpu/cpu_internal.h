@@ -73,6 +73,18 @@ static inline void hart_update_dprv(struct hart *h)
 		h->dprv = h->priv;
 }
 
+/* mcycle and minstret as the current instruction sees them (before it
+ * retires). Writes: see csr.c. */
+static inline uint64_t hart_mcycle(const struct hart *h)
+{
+	return h->cy_inc ? h->retired + h->mcycle_off : h->mcycle_off;
+}
+
+static inline uint64_t hart_minstret(const struct hart *h)
+{
+	return h->ir_inc ? h->retired + h->minstret_off : h->minstret_off;
+}
+
 static inline uint64_t hart_read_time(struct hart *h)
 {
 	return h->env.read_time ? h->env.read_time(h->env.opaque) : h->retired;

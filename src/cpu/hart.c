@@ -510,6 +510,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 	 * (traps, CSR writes, sfence.vma; xRET and the rest end the slice). */
 	uint64_t fpage = ~0ULL;
 	uintptr_t faddend = 0;
+	const bool trace = h->trace;	/* fixed while running */
 	h->slice_end = false;
 	for (i = 0; i < n;) {
 		uint32_t bits;
@@ -778,10 +779,8 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		}
 		/* retired */
 		x[0] = 0;
-		h->minstret += h->ir_inc;
-		h->mcycle += h->cy_inc;
-		h->retired++;
-		if (unlikely(h->trace))
+		h->retired++;	/* mcycle, minstret follow (hart_minstret) */
+		if (unlikely(trace))
 			trace_insn(h, prv, pc, bits, d);
 		pc = npc;
 		if (unlikely(h->slice_end))
@@ -792,7 +791,7 @@ illegal:
 		h->exc_tval = d->len == 2 ? (bits & 0xffff) : bits;
 exc:
 		x[0] = 0;
-		if (unlikely(h->trace))
+		if (unlikely(trace))
 			fprintf(stderr, "core %llu: exception %d, epc 0x%016llx, tval 0x%016llx\n",
 				(unsigned long long)h->mhartid, c, (unsigned long long)pc,
 				(unsigned long long)h->exc_tval);
@@ -891,7 +890,7 @@ void hart_reset(struct hart *h)
 	h->menvcfg = h->senvcfg = 0;
 	h->pmpcfg[0] = h->pmpcfg[1] = 0;
 	memset(h->pmpaddr, 0, sizeof h->pmpaddr);
-	h->mcycle = h->minstret = 0;
+	h->mcycle_off = h->minstret_off = 0;
 	h->mtimecmp = h->stimecmp = UINT64_MAX;
 	h->resv_valid = false;
 	h->halt = h->wfi = false;

@@ -82,7 +82,11 @@ struct hart {
 	uint64_t mhartid;
 	uint64_t pmpcfg[2];	/* pmpcfg0, pmpcfg2 (RV64: even ones only) */
 	uint64_t pmpaddr[16];
-	uint64_t mcycle, minstret;	/* minstret counts retired instructions exactly */
+	/* mcycle/minstret are derived from retired (hart_mcycle/hart_minstret
+	 * in cpu_internal.h), so retiring an instruction is one increment:
+	 * counter = retired + off while counting, off itself while inhibited.
+	 * minstret counts retired instructions exactly. */
+	uint64_t mcycle_off, minstret_off;
 	uint64_t steps;		/* instructions stepped: retired + trapped (budget) */
 	uint64_t retired;	/* instructions retired (not inhibitable) */
 
