@@ -19,3 +19,4 @@ EXTRA_ALL += $(B)/bin/xl
 # System tests: xend + xm on a private DOMUS_STATE (guest cases skip
 # without $B/guest images).
 CHECKS += tests/toolstack/xm.sh
+SAN_CHECKS += tests/toolstack/xm.sh

@@ -9,6 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 XM=$B/bin/xm
 XEND=$B/bin/xend
 GDIR=${DOMUS_GUEST_DIR:-$B/guest}
+# the sanitizer build (B=build/san) uses the plain build's images
+[ -f "$GDIR/Image" ] || [ -n "${DOMUS_GUEST_DIR:-}" ] || GDIR=$(dirname "$B")/guest
 IMG=$GDIR/Image
 INITRD=$GDIR/initramfs.cpio.gz
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-150}
@@ -57,7 +59,7 @@ out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; e
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l misc-commands kill-xm \
            guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
-           managed-new-start-restart; do
+           release-watch help-create managed-new-start-restart; do
     echo "ok - $n # SKIP no guest image"; done
   exit $failed
 fi
@@ -142,10 +144,17 @@ t "crash-restart: on_crash=restart restarts a panicked guest with a new domid" \
 id=$($XM domid guest1)
 python3 "$here/console.py" "$XM" guest1 --type "poweroff -f" >/dev/null
 t "guest-poweroff: on_poweroff=destroy removes the domain" "$(wait_for 30 gone guest1; echo $?)" "$($XM list)"
+XENSTORED_PATH=$DOMUS_STATE/xenstored.sock timeout 10 /usr/bin/xenstore-watch @releaseDomain \
+  >"$DOMUS_STATE/watch.out" 2>&1 & wpid=$!
+sleep 1
 start=$(date +%s%N); $XM destroy guest2; rc=$?; end=$(date +%s%N)
 t "destroy-immediate (preserved crashed domain removed, < 2 s)" \
   "$([ $rc = 0 ] && gone guest2 && [ $(( (end - start) / 1000000 )) -lt 2000 ]; echo $?)"
 $XM destroy guest3
+sleep 1; kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
+t "@releaseDomain fires on destroy (Debian xenstore-watch)" \
+  "$([ "$(grep -c '^@releaseDomain' "$DOMUS_STATE/watch.out")" -ge 2 ]; echo $?)" "$(cat "$DOMUS_STATE/watch.out")"
+out=$($XM help create); t "xm help create" "$(grep -q 'dry-run' <<<"$out"; echo $?)" "$out"
 
 # -- managed domains across an xend restart -----------------------------------
 ok=0
