@@ -8,9 +8,13 @@
  * Built with -DDIFF_UMODE, the stub instead runs the block in U-mode under
  * Sv39: 0x80000000..0xbfffffff identity-mapped with 2 MiB pages, except
  * 0x80600000..0x807fffff (block data, scratch buffer, stacks, tohost)
- * with 4 KiB pages whose A/D bits start clear (hardware A/D updates; the
- * scratch buffer straddles two of them). One PMP entry grants U-mode
- * everything. U-mode output still goes through HTIF (plain stores).
+ * with 4 KiB pages whose A/D bits start clear (hardware A/D updates). The
+ * first 16 of those (everything below tohost) are copied to 0x80700000
+ * with adjacent pages swapped and mapped there, so virtual != physical and
+ * the scratch buffer's two pages are physically in reverse order: an
+ * access that crosses them must be translated twice. One PMP entry grants
+ * U-mode everything. U-mode output still goes through HTIF (plain stores
+ * to the 1:1-mapped tohost page).
  */
 	.option norvc
 	.section .text.init, "ax"
@@ -63,7 +67,7 @@ _start:
 	li t5, 0x200000
 	add t2, t2, t5
 	bne t1, t3, 2b
-	/* l0: 4 KiB leaves V R W X U, A and D clear */
+	/* l0: 4 KiB leaves V R W X U, A and D clear; 1:1 ... */
 	la t0, pt_l0
 	li t2, 0x80600000
 	li t1, 512
@@ -76,6 +80,37 @@ _start:
 	add t2, t2, t5
 	addi t1, t1, -1
 	bnez t1, 4b
+	/* ... except pages 0..15: page j lives at 0x80700000 + (j ^ 1) * 4K.
+	 * The page tables themselves (in .bss here) stay where the walker
+	 * reads them, at their physical addresses. */
+	li t1, 0			/* j */
+5:	slli t2, t1, 12
+	li t3, 0x80600000
+	add t2, t2, t3			/* source: 0x80600000 + j * 4K */
+	xori t3, t1, 1
+	slli t3, t3, 12
+	li t4, 0x80700000
+	add t3, t3, t4			/* destination */
+	li t4, 512
+6:	ld t5, 0(t2)
+	sd t5, 0(t3)
+	addi t2, t2, 8
+	addi t3, t3, 8
+	addi t4, t4, -1
+	bnez t4, 6b
+	addi t3, t3, -0x7ff		/* back to the page start: -4096 */
+	addi t3, t3, -0x7ff
+	addi t3, t3, -2
+	srli t3, t3, 12
+	slli t3, t3, 10
+	ori t3, t3, 0x1f
+	la t0, pt_l0
+	slli t4, t1, 3
+	add t0, t0, t4
+	sd t3, 0(t0)
+	addi t1, t1, 1
+	li t4, 16
+	bne t1, t4, 5b
 	la t0, pt_root
 	srli t0, t0, 12
 	li t1, 8

@@ -146,7 +146,7 @@ units() {
 		a0 == 0 && /^diff_block:/ { skip = 1; on = 1; next }
 		$0 == a { on = 1; skip = 4; next }
 		$0 == b { exit }
-		on && skip > 0 && /^\t(sd x1|call diff_dump|\.word|ld x1)/ { next }
+		on && /^\t(sd x1, -1016\(x2\)|call diff_dump_state|\.word [0-9]+|ld x1, -1016\(x2\))$/ { next }
 		on && /^\t\.option/ { next }
 		on && a0 == 0 && /^\t(lla x1, diff_init|fld f[0-9]+, [0-9]+\(x1\)|ld x[0-9]+, [0-9]+\(x1\)|fscsr x5|lla x2, diff_scratch)$/ { next }
 		on && /^# dump/ { next }
@@ -157,7 +157,7 @@ units() {
 # context DIR ID: the ~10 instruction lines before "# dump ID"
 context() {
 	awk -v b="# dump $2" '$0 == b { exit }
-		/^\t(sd x1, -1016|call diff_dump|\.word|ld x1, -1016|\.option)/ { next }
+		/^\t(sd x1, -1016\(x2\)|call diff_dump_state|\.word [0-9]+|ld x1, -1016\(x2\)|\.option.*)$/ { next }
 		/^\t/ { sub(/^\t/, "    "); buf[n++ % 10] = $0 }
 		END { for (i = (n > 10 ? n - 10 : 0); i < n; i++) print buf[i % 10] }' "$1/block.s"
 }
@@ -167,7 +167,8 @@ memrows() {
 	awk -v id="@$3" '$0 == id { on = 1; next } on && /^@/ { exit } on && /^m[0-9a-f]+ / { print }' "$1/$2"
 }
 
-# meminputs UNITFILE STATEFILE MEMFILE: the 16 scratch bytes around each
+# meminputs UNITFILE STATEFILE MEMFILE: the 16 scratch bytes (from the
+# 8-byte boundary at or below the address, byte 0 first) at each
 # memory operand of the unit (address = base register value + offset; an
 # "addi xB, x2, N" in the unit sets xB first)
 meminputs() {
@@ -175,7 +176,7 @@ meminputs() {
 		for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 		return n }
 	FILENAME == ARGV[1] { if ($1 ~ /^x[0-9]+$/) val[$1] = h2n($2); next }
-	FILENAME == ARGV[2] { row[h2n(substr($1, 2))] = $2; next }
+	FILENAME == ARGV[2] { all = all $2; next }
 	{ line = $0
 	  if (match(line, /addi x[0-9]+, x2, -?[0-9]+/)) {
 		split(substr(line, RSTART, RLENGTH), p, /[ ,]+/); val[p[2]] = val["x2"] + p[4]; next }
@@ -183,8 +184,8 @@ meminputs() {
 	  op = substr(line, RSTART, RLENGTH); split(op, p, /[()]/)
 	  addr = val[p[2]] + (p[1] == "" ? 0 : p[1]); off = addr - val["x2"]
 	  if (off < 0 || off >= 2048) next
-	  base = off - off % 16; r = base - base % 32
-	  printf "mem[sp+0x%03x..+16] %s  (operand %s)\n", base, substr(row[r], 2 * (base - r) + 1, 32), op }' \
+	  base = off - off % 8
+	  printf "mem[sp+0x%03x..+16] %s  (operand %s, address sp+0x%03x)\n", base, substr(all, 2 * base + 1, 32), op, off }' \
 		"$2" "$3" "$1"
 }
 
