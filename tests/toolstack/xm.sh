@@ -59,7 +59,7 @@ out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; e
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l misc-commands kill-xm \
            guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
-           release-watch help-create managed-new-start-restart; do
+           shutdown-request release-watch help-create managed-new-start-restart; do
     echo "ok - $n # SKIP no guest image"; done
   exit $failed
 fi
@@ -150,6 +150,9 @@ sleep 1
 start=$(date +%s%N); $XM destroy guest2; rc=$?; end=$(date +%s%N)
 t "destroy-immediate (preserved crashed domain removed, < 2 s)" \
   "$([ $rc = 0 ] && gone guest2 && [ $(( (end - start) / 1000000 )) -lt 2000 ]; echo $?)"
+$XM shutdown guest3
+t "xm shutdown writes poweroff to control/shutdown" \
+  "$([ "$(XENSTORED_PATH=$DOMUS_STATE/xenstored.sock /usr/bin/xenstore-read /local/domain/$($XM domid guest3)/control/shutdown)" = poweroff ]; echo $?)"
 $XM destroy guest3
 sleep 1; kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
 t "@releaseDomain fires on destroy (Debian xenstore-watch)" \
