@@ -20,3 +20,4 @@ EXTRA_ALL += $(B)/bin/xl
 # without $B/guest images).
 CHECKS += tests/toolstack/xm.sh
 SAN_CHECKS += tests/toolstack/xm.sh
+CHECKS += tests/toolstack/fuzz-smoke.sh
