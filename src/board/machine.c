@@ -6,6 +6,7 @@
 #include "board/machine.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,6 +384,14 @@ int machine_load(struct machine *m, const struct machine_config *cfg)
 			return (int)n;
 		}
 		image_header(m, m->kernel_addr, (uint64_t)n, &to, &sz);
+		/* The header is image data, not trusted: both fields must fit
+		 * in RAM before any address is computed from them. */
+		if (to >= m->bus.ram_size || sz > m->bus.ram_size - to) {
+			log_error("machine", "%s: image header asks for text_offset 0x%" PRIx64
+				  " + image_size 0x%" PRIx64 ", more than the %" PRIu64 " MiB of RAM",
+				  cfg->kernel, to, sz, m->bus.ram_size >> 20);
+			return -EFBIG;
+		}
 		if (to != VIRT_KERNEL_OFFSET) {
 			/* Rare: move it where its header says it wants to run. */
 			uint8_t *src = bus_ram_ptr(&m->bus, m->kernel_addr, (uint64_t)n);

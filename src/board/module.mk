@@ -30,3 +30,7 @@ test-board-smp_LDLIBS := -lfdt
 $(B)/obj/tests/board/test_smp.o: CFLAGS += -Itests/board
 CHECKS += $$B/bin/test-board-smp
 SAN_CHECKS += $$B/bin/test-board-smp
+
+# Hostile kernel image headers are refused.
+CHECKS += tests/board/bad-image.sh
+SAN_CHECKS += tests/board/bad-image.sh
