@@ -302,19 +302,22 @@ static uint64_t freg_value(struct gen *g)
 
 static unsigned label_new(struct gen *g, unsigned max_skip, bool compressed)
 {
-	unsigned id = g->labels++;
 	unsigned lim = g->seg_left < max_skip ? g->seg_left : max_skip;
 
+	/* At most max_skip + 1 labels are ever pending, so the table does not
+	 * fill up; if it did, branch to the nearest pending label instead
+	 * (still forward, still inside the segment). */
 	if (g->npend == MAX_PENDING) {
-		/* table full (cannot happen with max_skip << MAX_PENDING):
-		 * land on the next unit */
-		lim = 0;
-		g->pend[0].left = 0;
-	} else {
-		g->pend[g->npend++] = (struct pending_label){
-			.id = id, .left = rn(g, lim + 1), .compressed = compressed,
-		};
+		unsigned best = 0;
+		for (unsigned i = 1; i < g->npend; i++)
+			if (g->pend[i].left < g->pend[best].left)
+				best = i;
+		return g->pend[best].id;
 	}
+	unsigned id = g->labels++;
+	g->pend[g->npend++] = (struct pending_label){
+		.id = id, .left = rn(g, lim + 1), .compressed = compressed,
+	};
 	return id;
 }
 
