@@ -4,6 +4,7 @@
 usage: console.py XM DOM            two viewers, type, compare, detach
        console.py XM DOM --type CMD  wait for the shell, type CMD, detach
        console.py XM DOM --pty PATH  the same check on the domain's own pty
+       console.py XM DOM --create CFG [KEY=VAL...]  xm create -c, type, detach
 Opens two viewers (each on its own pty), waits for the guest's shell,
 types a command into viewer 1, checks that both viewers show its output,
 then detaches both with Ctrl-] and checks that xm exits 0.
@@ -14,9 +15,9 @@ import os, pty, select, subprocess, sys, time
 TIMEOUT = float(os.environ.get("GUEST_TIMEOUT", "120"))
 
 
-def spawn(xm, dom):
+def spawn(xm, dom, argv=None):
     master, slave = pty.openpty()
-    p = subprocess.Popen([xm, "console", dom], stdin=slave, stdout=slave,
+    p = subprocess.Popen(argv or [xm, "console", dom], stdin=slave, stdout=slave,
                          stderr=slave, close_fds=True)
     os.close(slave)
     return p, master
@@ -75,8 +76,30 @@ def pty_check(path):
     print("RESULT ok" if ok else "RESULT fail: saw %r" % bufs[0][-300:])
 
 
+def create_c(xm, argv):
+    p, m = spawn(xm, None, [xm, "create", "-c"] + argv)
+    bufs = [b""]
+    deadline = time.time() + TIMEOUT
+    ok = False
+    while time.time() < deadline and not ok:
+        os.write(m, b"echo created-$((6*7))\r")
+        ok = read_until([m], bufs, b"created-42", time.time() + 3)
+    os.write(m, b"\x1d")
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = -1
+    if ok and rc == 0 and b"Started domain" in bufs[0]:
+        print("RESULT ok")
+    else:
+        print("RESULT fail: rc %d, saw %r" % (rc, bufs[0][-300:]))
+
+
 def main():
     xm, dom = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 4 and sys.argv[3] == "--create":
+        return create_c(xm, sys.argv[4:])
     if len(sys.argv) > 4 and sys.argv[3] == "--pty":
         return pty_check(sys.argv[4])
     if len(sys.argv) > 4 and sys.argv[3] == "--type":

@@ -59,7 +59,7 @@ out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; e
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l misc-commands kill-xm \
            guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
-           shutdown-request release-watch help-create managed-new-start-restart; do
+           shutdown-request release-watch help-create create-c managed-new-start-restart; do
     echo "ok - $n # SKIP no guest image"; done
   exit $failed
 fi
@@ -158,6 +158,10 @@ sleep 1; kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
 t "@releaseDomain fires on destroy (Debian xenstore-watch)" \
   "$([ "$(grep -c '^@releaseDomain' "$DOMUS_STATE/watch.out")" -ge 2 ]; echo $?)" "$(cat "$DOMUS_STATE/watch.out")"
 out=$($XM help create); t "xm help create" "$(grep -q 'dry-run' <<<"$out"; echo $?)" "$out"
+
+out=$(python3 "$here/console.py" "$XM" - --create examples/guest1.cfg $G name=created 2>&1)
+t "xm create -c: creates, then the console is attached" "$(grep -q '^RESULT ok' <<<"$out"; echo $?)" "$out"
+$XM destroy created
 
 # -- managed domains across an xend restart -----------------------------------
 ok=0
