@@ -647,7 +647,9 @@ static void unit_compressed(struct gen *g)
 		unsigned i = k - 16;
 		unsigned maxo = t[i].size == 4 ? 124 : 248;
 		int o2 = (int)(rn(g, maxo / t[i].size + 1) * t[i].size);
-		int o1 = (int)(rn(g, DIFF_SCRATCH - 256) & ~(t[i].size - 1));
+		int o1 = (int)rn(g, DIFF_SCRATCH - 256);
+		if (!g->misaligned || !chance(g, 15))
+			o1 &= ~(int)(t[i].size - 1);	/* else misaligned, maybe page-crossing */
 		unsigned base = creg(g);
 		emit(g, "addi x%u, x2, %d", base, o1);
 		unsigned r = creg(g);	/* x8..x15 or f8..f15 */
