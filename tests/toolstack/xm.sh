@@ -56,6 +56,21 @@ t "no such domain" "$([ $rc = 1 ] && grep -q "Error: Domain 'nosuch' does not ex
 out=$($XM dmesg); t "xm dmesg shows the message ring" "$(grep -q 'xend starting' <<<"$out"; echo $?)" "$out"
 out=$($XM log); t "xm log shows xend.log" "$(grep -q 'listening on' <<<"$out"; echo $?)" "$out"
 
+# a second host with an xend config file, side by side with the first
+S2=$(mktemp -d)
+printf '# test host\n(dom0-memory 512)\nguest-memory = 100\npcpus 3\nfrobnicate 1\n' >"$S2/xend.conf"
+ok=0
+DOMUS_STATE=$S2 $XEND start || ok=1
+DOMUS_STATE=$S2 $XM list | grep -Eq '^Domain-0 +0 +512 +3 ' || ok=1
+out=$(DOMUS_STATE=$S2 $XM create examples/guest1.cfg 2>&1)
+grep -q 'Error: Not enough free memory: need 128 MiB, 100 MiB free' <<<"$out" || ok=1
+DOMUS_STATE=$S2 $XM log | grep -q "unknown xend config key 'frobnicate'" || ok=1
+DOMUS_STATE=$S2 $XEND stop || ok=1
+[ -e "$S2/xend.sock" ] && ok=1
+t "xend config file (dom0-memory, guest-memory, pcpus), a second host side by side, stop" "$ok" \
+  "$out $(DOMUS_STATE=$S2 $XM list 2>&1)"
+rm -rf "$S2"
+
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in create-three xenstore-layout memory-error name-in-use console-two-viewers console-pty list-l misc-commands kill-xm \
            guest-reboot-new-domid crash-preserve crash-restart guest-poweroff destroy-immediate \
