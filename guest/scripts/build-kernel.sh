@@ -60,6 +60,13 @@ log "kernel: building Image (make -j$jobs, nice ${NICE:-10}); 2-10 min on 2 busy
 start=$(date +%s)
 nice -n "${NICE:-10}" "${km[@]}" -j"$jobs" Image
 log "kernel: built in $(( $(date +%s) - start )) s"
+# The vDSO runs unrelocated in every process: a dynamic relocation in it is
+# a pointer that reads as 0 (6.1 without JUMP_LABEL had one; see the fragment).
+vdso=$kb/arch/riscv/kernel/vdso/vdso.so
+if "${CROSS}readelf" -r "$vdso" | grep -q '^ *[0-9a-f]\{12\} '; then
+	"${CROSS}readelf" -r "$vdso" >&2
+	die "kernel: the vDSO has dynamic relocations (it would crash user programs)"
+fi
 
 mkdir -p "$cdir.tmp"
 cp "$kb/arch/riscv/boot/Image" "$kb/.config" "$cdir.tmp/"
