@@ -5,8 +5,10 @@
  * arithmetic in fpu.c.
  *
  * Hot path per instruction: fetch through the TLB (one compare + add),
- * decode memoised per pc and validated by the instruction bits, one
- * switch, an atomic-relaxed load of h->req. Timers are polled once per slice of instructions, and
+ * decode memoised per pc and validated by the instruction bits, a threaded
+ * dispatch (each handler ends in its own copy of retire + fetch + indirect
+ * jump, NEXT), an atomic-relaxed load of h->req. Timers are polled once per
+ * slice of instructions, and
  * interrupts re-evaluated at slice boundaries; instructions that can
  * enable an interrupt end the slice.
  */
@@ -512,10 +514,128 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 	uintptr_t faddend = 0;
 	const bool trace = h->trace;	/* fixed while running */
 	h->slice_end = false;
+	uint32_t bits;
+	uint64_t t, npc;
+	int c;
+	const struct insn *d;
+	unsigned prv;
+	static const void *const dispatch[OP__COUNT] = {
+		[OP_ILLEGAL] = &&L_default,
+		[OP_LUI] = &&L_OP_LUI,
+		[OP_AUIPC] = &&L_OP_AUIPC,
+		[OP_JAL] = &&L_OP_JAL,
+		[OP_JALR] = &&L_OP_JALR,
+		[OP_BEQ] = &&L_OP_BEQ,
+		[OP_BNE] = &&L_OP_BNE,
+		[OP_BLT] = &&L_OP_BLT,
+		[OP_BGE] = &&L_OP_BGE,
+		[OP_BLTU] = &&L_OP_BLTU,
+		[OP_BGEU] = &&L_OP_BGEU,
+		[OP_LB] = &&L_OP_LB,
+		[OP_LH] = &&L_OP_LH,
+		[OP_LW] = &&L_OP_LW,
+		[OP_LD] = &&L_OP_LD,
+		[OP_LBU] = &&L_OP_LBU,
+		[OP_LHU] = &&L_OP_LHU,
+		[OP_LWU] = &&L_OP_LWU,
+		[OP_SB] = &&L_OP_SB,
+		[OP_SH] = &&L_OP_SH,
+		[OP_SW] = &&L_OP_SW,
+		[OP_SD] = &&L_OP_SD,
+		[OP_ADDI] = &&L_OP_ADDI,
+		[OP_SLTI] = &&L_OP_SLTI,
+		[OP_SLTIU] = &&L_OP_SLTIU,
+		[OP_XORI] = &&L_OP_XORI,
+		[OP_ORI] = &&L_OP_ORI,
+		[OP_ANDI] = &&L_OP_ANDI,
+		[OP_SLLI] = &&L_OP_SLLI,
+		[OP_SRLI] = &&L_OP_SRLI,
+		[OP_SRAI] = &&L_OP_SRAI,
+		[OP_ADD] = &&L_OP_ADD,
+		[OP_SUB] = &&L_OP_SUB,
+		[OP_SLL] = &&L_OP_SLL,
+		[OP_SLT] = &&L_OP_SLT,
+		[OP_SLTU] = &&L_OP_SLTU,
+		[OP_XOR] = &&L_OP_XOR,
+		[OP_SRL] = &&L_OP_SRL,
+		[OP_SRA] = &&L_OP_SRA,
+		[OP_OR] = &&L_OP_OR,
+		[OP_AND] = &&L_OP_AND,
+		[OP_ADDIW] = &&L_OP_ADDIW,
+		[OP_SLLIW] = &&L_OP_SLLIW,
+		[OP_SRLIW] = &&L_OP_SRLIW,
+		[OP_SRAIW] = &&L_OP_SRAIW,
+		[OP_ADDW] = &&L_OP_ADDW,
+		[OP_SUBW] = &&L_OP_SUBW,
+		[OP_SLLW] = &&L_OP_SLLW,
+		[OP_SRLW] = &&L_OP_SRLW,
+		[OP_SRAW] = &&L_OP_SRAW,
+		[OP_MUL] = &&L_OP_MUL,
+		[OP_MULH] = &&L_OP_MULH,
+		[OP_MULHSU] = &&L_OP_MULHSU,
+		[OP_MULHU] = &&L_OP_MULHU,
+		[OP_DIV] = &&L_OP_DIV,
+		[OP_DIVU] = &&L_OP_DIVU,
+		[OP_REM] = &&L_OP_REM,
+		[OP_REMU] = &&L_OP_REMU,
+		[OP_MULW] = &&L_OP_MULW,
+		[OP_DIVW] = &&L_OP_DIVW,
+		[OP_DIVUW] = &&L_OP_DIVUW,
+		[OP_REMW] = &&L_OP_REMW,
+		[OP_REMUW] = &&L_OP_REMUW,
+		[OP_FENCE] = &&L_OP_FENCE,
+		[OP_FENCE_I] = &&L_OP_FENCE_I,
+		[OP_ECALL] = &&L_OP_ECALL,
+		[OP_EBREAK] = &&L_OP_EBREAK,
+		[OP_MRET] = &&L_OP_MRET,
+		[OP_SRET] = &&L_OP_SRET,
+		[OP_WFI] = &&L_OP_WFI,
+		[OP_SFENCE_VMA] = &&L_OP_SFENCE_VMA,
+		[OP_CSRRW] = &&L_OP_CSRRW,
+		[OP_CSRRS] = &&L_OP_CSRRS,
+		[OP_CSRRC] = &&L_OP_CSRRC,
+		[OP_CSRRWI] = &&L_OP_CSRRWI,
+		[OP_CSRRSI] = &&L_OP_CSRRSI,
+		[OP_CSRRCI] = &&L_OP_CSRRCI,
+		[OP_LR_W] = &&L_OP_LR_W,
+		[OP_LR_D] = &&L_OP_LR_D,
+		[OP_SC_W] = &&L_OP_SC_W,
+		[OP_SC_D] = &&L_OP_SC_D,
+		[OP_AMO_W] = &&L_OP_AMO_W,
+		[OP_AMO_D] = &&L_OP_AMO_D,
+		[OP_FLW] = &&L_OP_FLW,
+		[OP_FLD] = &&L_OP_FLD,
+		[OP_FSW] = &&L_OP_FSW,
+		[OP_FSD] = &&L_OP_FSD,
+		[OP_FP_F] = &&L_OP_FP_F,
+		[OP_FP_X] = &&L_OP_FP_X,
+		[OP_FP_FX] = &&L_OP_FP_FX,
+	};
+/* Threaded dispatch: every handler ends in NEXT, its own copy of
+ * retire + fetch + decode-cache probe + indirect jump (one jump site per
+ * handler predicts far better than one shared switch jump). */
+#define NEXT do {							\
+		x[0] = 0;						\
+		h->retired++;	/* mcycle, minstret follow */		\
+		if (unlikely(trace))					\
+			trace_insn(h, prv, pc, bits, d);		\
+		pc = npc;						\
+		if (unlikely(h->slice_end || i >= n ||			\
+			     atomic_load_explicit(&h->req, memory_order_relaxed))) \
+			goto retired_out;				\
+		i++;							\
+		if (unlikely((pc & ~PAGE_MASK) != fpage ||		\
+			     (pc & PAGE_MASK) > BUS_PAGE_SIZE - 4))	\
+			goto slow_fetch;				\
+		uint32_t w_;						\
+		memcpy(&w_, (const void *)(uintptr_t)(pc + faddend), 4); \
+		bits = (w_ & 3) == 3 ? w_ : (w_ & 0xffff);		\
+		d = decode_cached(h, pc, bits);				\
+		prv = h->priv;						\
+		npc = pc + d->len;					\
+		goto *dispatch[d->op];					\
+	} while (0)
 	for (i = 0; i < n;) {
-		uint32_t bits;
-		uint64_t t, npc;
-		int c;
 		if (unlikely(atomic_load_explicit(&h->req, memory_order_relaxed)))
 			break;
 		i++;
@@ -523,7 +643,10 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 			uint32_t w;
 			memcpy(&w, (const void *)(uintptr_t)(pc + faddend), 4);
 			bits = (w & 3) == 3 ? w : (w & 0xffff);
-		} else if (likely(!(c = fetch(h, pc, &bits)))) {
+			goto decoded;
+		}
+slow_fetch:
+		if (likely(!(c = fetch(h, pc, &bits)))) {
 			struct tlb_entry *e = tlb_slot(h, pc);
 			if (e->vpn_x == tlb_tag(pc, h->priv)) {
 				fpage = pc & ~PAGE_MASK;
@@ -538,251 +661,244 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 				break;
 			continue;
 		}
-		const struct insn *d = decode_cached(h, pc, bits);
-		if (d->op >= OP__COUNT)
-			__builtin_unreachable();	/* no bounds check on the dispatch */
-		unsigned prv = h->priv;
+decoded:
+		d = decode_cached(h, pc, bits);
+		prv = h->priv;
 		npc = pc + d->len;
+		goto *dispatch[d->op];
 
-		switch (d->op) {
-		case OP_LUI: x[d->rd] = d->imm; break;
-		case OP_AUIPC: x[d->rd] = pc + d->imm; break;
-		case OP_JAL: x[d->rd] = npc; npc = pc + d->imm; break;
-		case OP_JALR:
-			t = (x[d->rs1] + d->imm) & ~1ULL;
-			x[d->rd] = npc;
-			npc = t;
-			break;
-		case OP_BEQ: if (x[d->rs1] == x[d->rs2]) npc = pc + d->imm; break;
-		case OP_BNE: if (x[d->rs1] != x[d->rs2]) npc = pc + d->imm; break;
-		case OP_BLT: if ((int64_t)x[d->rs1] < (int64_t)x[d->rs2]) npc = pc + d->imm; break;
-		case OP_BGE: if ((int64_t)x[d->rs1] >= (int64_t)x[d->rs2]) npc = pc + d->imm; break;
-		case OP_BLTU: if (x[d->rs1] < x[d->rs2]) npc = pc + d->imm; break;
-		case OP_BGEU: if (x[d->rs1] >= x[d->rs2]) npc = pc + d->imm; break;
+		L_OP_LUI: x[d->rd] = d->imm; NEXT;
+		L_OP_AUIPC: x[d->rd] = pc + d->imm; NEXT;
+		L_OP_JAL: x[d->rd] = npc; npc = pc + d->imm; NEXT;
+		L_OP_JALR: 
+		t = (x[d->rs1] + d->imm) & ~1ULL;
+		x[d->rd] = npc;
+		npc = t;
+		NEXT;
+		L_OP_BEQ: if (x[d->rs1] == x[d->rs2]) npc = pc + d->imm; NEXT;
+		L_OP_BNE: if (x[d->rs1] != x[d->rs2]) npc = pc + d->imm; NEXT;
+		L_OP_BLT: if ((int64_t)x[d->rs1] < (int64_t)x[d->rs2]) npc = pc + d->imm; NEXT;
+		L_OP_BGE: if ((int64_t)x[d->rs1] >= (int64_t)x[d->rs2]) npc = pc + d->imm; NEXT;
+		L_OP_BLTU: if (x[d->rs1] < x[d->rs2]) npc = pc + d->imm; NEXT;
+		L_OP_BGEU: if (x[d->rs1] >= x[d->rs2]) npc = pc + d->imm; NEXT;
 
-		case OP_LB: if ((c = load_i8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_LH: if ((c = load_i16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_LW: if ((c = load_i32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_LD: if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_LBU: if ((c = load_u8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_LHU: if ((c = load_u16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_LWU: if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; break;
-		case OP_SB: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 1))) goto exc; break;
-		case OP_SH: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 2))) goto exc; break;
-		case OP_SW: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 4))) goto exc; break;
-		case OP_SD: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 8))) goto exc; break;
+		L_OP_LB: if ((c = load_i8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_LH: if ((c = load_i16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_LW: if ((c = load_i32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_LD: if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_LBU: if ((c = load_u8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_LHU: if ((c = load_u16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_LWU: if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
+		L_OP_SB: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 1))) goto exc; NEXT;
+		L_OP_SH: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 2))) goto exc; NEXT;
+		L_OP_SW: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 4))) goto exc; NEXT;
+		L_OP_SD: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 8))) goto exc; NEXT;
 
-		case OP_ADDI: x[d->rd] = x[d->rs1] + d->imm; break;
-		case OP_SLTI: x[d->rd] = (int64_t)x[d->rs1] < d->imm; break;
-		case OP_SLTIU: x[d->rd] = x[d->rs1] < (uint64_t)d->imm; break;
-		case OP_XORI: x[d->rd] = x[d->rs1] ^ d->imm; break;
-		case OP_ORI: x[d->rd] = x[d->rs1] | d->imm; break;
-		case OP_ANDI: x[d->rd] = x[d->rs1] & d->imm; break;
-		case OP_SLLI: x[d->rd] = x[d->rs1] << d->imm; break;
-		case OP_SRLI: x[d->rd] = x[d->rs1] >> d->imm; break;
-		case OP_SRAI: x[d->rd] = (int64_t)x[d->rs1] >> d->imm; break;
-		case OP_ADD: x[d->rd] = x[d->rs1] + x[d->rs2]; break;
-		case OP_SUB: x[d->rd] = x[d->rs1] - x[d->rs2]; break;
-		case OP_SLL: x[d->rd] = x[d->rs1] << (x[d->rs2] & 63); break;
-		case OP_SLT: x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2]; break;
-		case OP_SLTU: x[d->rd] = x[d->rs1] < x[d->rs2]; break;
-		case OP_XOR: x[d->rd] = x[d->rs1] ^ x[d->rs2]; break;
-		case OP_SRL: x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63); break;
-		case OP_SRA: x[d->rd] = (int64_t)x[d->rs1] >> (x[d->rs2] & 63); break;
-		case OP_OR: x[d->rd] = x[d->rs1] | x[d->rs2]; break;
-		case OP_AND: x[d->rd] = x[d->rs1] & x[d->rs2]; break;
-		case OP_ADDIW: x[d->rd] = sx32(x[d->rs1] + d->imm); break;
-		case OP_SLLIW: x[d->rd] = sx32((uint32_t)x[d->rs1] << d->imm); break;
-		case OP_SRLIW: x[d->rd] = sx32((uint32_t)x[d->rs1] >> d->imm); break;
-		case OP_SRAIW: x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> d->imm); break;
-		case OP_ADDW: x[d->rd] = sx32(x[d->rs1] + x[d->rs2]); break;
-		case OP_SUBW: x[d->rd] = sx32(x[d->rs1] - x[d->rs2]); break;
-		case OP_SLLW: x[d->rd] = sx32((uint32_t)x[d->rs1] << (x[d->rs2] & 31)); break;
-		case OP_SRLW: x[d->rd] = sx32((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)); break;
-		case OP_SRAW: x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> (x[d->rs2] & 31)); break;
+		L_OP_ADDI: x[d->rd] = x[d->rs1] + d->imm; NEXT;
+		L_OP_SLTI: x[d->rd] = (int64_t)x[d->rs1] < d->imm; NEXT;
+		L_OP_SLTIU: x[d->rd] = x[d->rs1] < (uint64_t)d->imm; NEXT;
+		L_OP_XORI: x[d->rd] = x[d->rs1] ^ d->imm; NEXT;
+		L_OP_ORI: x[d->rd] = x[d->rs1] | d->imm; NEXT;
+		L_OP_ANDI: x[d->rd] = x[d->rs1] & d->imm; NEXT;
+		L_OP_SLLI: x[d->rd] = x[d->rs1] << d->imm; NEXT;
+		L_OP_SRLI: x[d->rd] = x[d->rs1] >> d->imm; NEXT;
+		L_OP_SRAI: x[d->rd] = (int64_t)x[d->rs1] >> d->imm; NEXT;
+		L_OP_ADD: x[d->rd] = x[d->rs1] + x[d->rs2]; NEXT;
+		L_OP_SUB: x[d->rd] = x[d->rs1] - x[d->rs2]; NEXT;
+		L_OP_SLL: x[d->rd] = x[d->rs1] << (x[d->rs2] & 63); NEXT;
+		L_OP_SLT: x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2]; NEXT;
+		L_OP_SLTU: x[d->rd] = x[d->rs1] < x[d->rs2]; NEXT;
+		L_OP_XOR: x[d->rd] = x[d->rs1] ^ x[d->rs2]; NEXT;
+		L_OP_SRL: x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63); NEXT;
+		L_OP_SRA: x[d->rd] = (int64_t)x[d->rs1] >> (x[d->rs2] & 63); NEXT;
+		L_OP_OR: x[d->rd] = x[d->rs1] | x[d->rs2]; NEXT;
+		L_OP_AND: x[d->rd] = x[d->rs1] & x[d->rs2]; NEXT;
+		L_OP_ADDIW: x[d->rd] = sx32(x[d->rs1] + d->imm); NEXT;
+		L_OP_SLLIW: x[d->rd] = sx32((uint32_t)x[d->rs1] << d->imm); NEXT;
+		L_OP_SRLIW: x[d->rd] = sx32((uint32_t)x[d->rs1] >> d->imm); NEXT;
+		L_OP_SRAIW: x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> d->imm); NEXT;
+		L_OP_ADDW: x[d->rd] = sx32(x[d->rs1] + x[d->rs2]); NEXT;
+		L_OP_SUBW: x[d->rd] = sx32(x[d->rs1] - x[d->rs2]); NEXT;
+		L_OP_SLLW: x[d->rd] = sx32((uint32_t)x[d->rs1] << (x[d->rs2] & 31)); NEXT;
+		L_OP_SRLW: x[d->rd] = sx32((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)); NEXT;
+		L_OP_SRAW: x[d->rd] = (uint64_t)(int64_t)((int32_t)x[d->rs1] >> (x[d->rs2] & 31)); NEXT;
 
-		case OP_MUL: x[d->rd] = x[d->rs1] * x[d->rs2]; break;
-		case OP_MULH:
-			x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64);
-			break;
-		case OP_MULHSU:
-			x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] *
-					       (__int128)(unsigned __int128)x[d->rs2]) >> 64);
-			break;
-		case OP_MULHU:
-			x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64);
-			break;
-		case OP_DIV: {
-			int64_t a = x[d->rs1], b = x[d->rs2];
-			x[d->rd] = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a
-				   : (uint64_t)(a / b);
-			break;
+		L_OP_MUL: x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT;
+		L_OP_MULH: 
+		x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64);
+		NEXT;
+		L_OP_MULHSU: 
+		x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] *
+				       (__int128)(unsigned __int128)x[d->rs2]) >> 64);
+		NEXT;
+		L_OP_MULHU: 
+		x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64);
+		NEXT;
+		L_OP_DIV: {
+		int64_t a = x[d->rs1], b = x[d->rs2];
+		x[d->rd] = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a
+			   : (uint64_t)(a / b);
+		NEXT;
 		}
-		case OP_DIVU: x[d->rd] = x[d->rs2] ? x[d->rs1] / x[d->rs2] : ~0ULL; break;
-		case OP_REM: {
-			int64_t a = x[d->rs1], b = x[d->rs2];
-			x[d->rd] = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0
-				   : (uint64_t)(a % b);
-			break;
+		L_OP_DIVU: x[d->rd] = x[d->rs2] ? x[d->rs1] / x[d->rs2] : ~0ULL; NEXT;
+		L_OP_REM: {
+		int64_t a = x[d->rs1], b = x[d->rs2];
+		x[d->rd] = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0
+			   : (uint64_t)(a % b);
+		NEXT;
 		}
-		case OP_REMU: x[d->rd] = x[d->rs2] ? x[d->rs1] % x[d->rs2] : x[d->rs1]; break;
-		case OP_MULW: x[d->rd] = sx32(x[d->rs1] * x[d->rs2]); break;
-		case OP_DIVW: {
-			int32_t a = x[d->rs1], b = x[d->rs2];
-			x[d->rd] = b == 0 ? ~0ULL : (a == INT32_MIN && b == -1) ? sx32(a)
-				   : sx32(a / b);
-			break;
+		L_OP_REMU: x[d->rd] = x[d->rs2] ? x[d->rs1] % x[d->rs2] : x[d->rs1]; NEXT;
+		L_OP_MULW: x[d->rd] = sx32(x[d->rs1] * x[d->rs2]); NEXT;
+		L_OP_DIVW: {
+		int32_t a = x[d->rs1], b = x[d->rs2];
+		x[d->rd] = b == 0 ? ~0ULL : (a == INT32_MIN && b == -1) ? sx32(a)
+			   : sx32(a / b);
+		NEXT;
 		}
-		case OP_DIVUW: {
-			uint32_t a = x[d->rs1], b = x[d->rs2];
-			x[d->rd] = b ? sx32(a / b) : ~0ULL;
-			break;
+		L_OP_DIVUW: {
+		uint32_t a = x[d->rs1], b = x[d->rs2];
+		x[d->rd] = b ? sx32(a / b) : ~0ULL;
+		NEXT;
 		}
-		case OP_REMW: {
-			int32_t a = x[d->rs1], b = x[d->rs2];
-			x[d->rd] = b == 0 ? sx32(a) : (a == INT32_MIN && b == -1) ? 0
-				   : sx32(a % b);
-			break;
+		L_OP_REMW: {
+		int32_t a = x[d->rs1], b = x[d->rs2];
+		x[d->rd] = b == 0 ? sx32(a) : (a == INT32_MIN && b == -1) ? 0
+			   : sx32(a % b);
+		NEXT;
 		}
-		case OP_REMUW: {
-			uint32_t a = x[d->rs1], b = x[d->rs2];
-			x[d->rd] = b ? sx32(a % b) : sx32(a);
-			break;
+		L_OP_REMUW: {
+		uint32_t a = x[d->rs1], b = x[d->rs2];
+		x[d->rd] = b ? sx32(a % b) : sx32(a);
+		NEXT;
 		}
 
-		case OP_FENCE:
-			__atomic_thread_fence(__ATOMIC_SEQ_CST);
-			if (d->imm == PAUSE_IMM && !d->rd && !d->rs1) {
-				/* Zihintpause: the guest spin-waits (cpu_relax).
-				 * Leave the slice so hart_run can give the host
-				 * CPU to the vCPU being waited for. */
-				h->paused = true;
+		L_OP_FENCE: 
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (d->imm == PAUSE_IMM && !d->rd && !d->rs1) {
+			/* Zihintpause: the guest spin-waits (cpu_relax).
+			 * Leave the slice so hart_run can give the host
+			 * CPU to the vCPU being waited for. */
+			h->paused = true;
+			h->slice_end = true;
+		}
+		NEXT;
+		L_OP_FENCE_I: 
+		NEXT;	/* the decode memo is keyed by bits: nothing stale */
+		L_OP_ECALL: 
+		if (prv == PRV_S && h->env.ecall) {
+			h->pc = pc;
+			if (h->env.ecall(h, h->env.opaque)) {
+				npc = h->pc + 4;
 				h->slice_end = true;
+				NEXT;
 			}
-			break;
-		case OP_FENCE_I:
-			break;	/* the decode memo is keyed by bits: nothing stale */
-		case OP_ECALL:
-			if (prv == PRV_S && h->env.ecall) {
-				h->pc = pc;
-				if (h->env.ecall(h, h->env.opaque)) {
-					npc = h->pc + 4;
-					h->slice_end = true;
-					break;
-				}
-			}
-			c = prv == PRV_U ? EXC_ECALL_U : prv == PRV_S ? EXC_ECALL_S : EXC_ECALL_M;
-			h->exc_tval = 0;
-			goto exc;
-		case OP_EBREAK:
-			c = EXC_BREAKPOINT;
-			h->exc_tval = pc;
-			goto exc;
-		case OP_MRET: {
-			if (prv != PRV_M)
-				goto illegal;
-			uint64_t s = h->mstatus;
-			unsigned mpp = (s >> MSTATUS_MPP_SHIFT) & 3;
-			s = (s & ~MSTATUS_MIE) | ((s & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
-			s |= MSTATUS_MPIE;
-			s &= ~MSTATUS_MPP;
-			if (mpp != PRV_M)
-				s &= ~MSTATUS_MPRV;
-			h->mstatus = s;
-			h->priv = mpp;
-			hart_update_dprv(h);
-			npc = h->mepc;
-			h->slice_end = true;
-			break;
 		}
-		case OP_SRET: {
-			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TSR)))
-				goto illegal;
-			uint64_t s = h->mstatus;
-			unsigned spp = (s & MSTATUS_SPP) ? PRV_S : PRV_U;
-			s = (s & ~MSTATUS_SIE) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
-			s |= MSTATUS_SPIE;
-			s &= ~(MSTATUS_SPP | MSTATUS_MPRV);
-			h->mstatus = s;
-			h->priv = spp;
-			hart_update_dprv(h);
-			npc = h->sepc;
-			h->slice_end = true;
-			break;
-		}
-		case OP_WFI:
-			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
-				goto illegal;
-			h->pc = npc;
-			hart_poll_timers(h);
-			if (!((atomic_load(&h->mip) | h->timer_ip) & h->mie)) {
-				h->wfi = true;
-				h->exit_code = HART_EXIT_WFI;
-			}
-			h->slice_end = true;
-			break;
-		case OP_SFENCE_VMA:
-			if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
-				goto illegal;
-			fpage = ~0ULL;
-			if (d->rs1 && (x[d->rs1] < h->super_lo || x[d->rs1] > h->super_hi)) {
-				/* One entry per 4 KiB virtual page and va is outside
-				 * every cached superpage: only its slot can hold it. */
-				struct tlb_entry *e = tlb_slot(h, x[d->rs1]);
-				e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
-			} else {
-				tlb_flush(h);
-			}
-			break;
-		case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
-		case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
-			fpage = ~0ULL;	/* satp, PMP, mstatus may have changed */
-			if ((c = do_csr(h, d)))
-				goto illegal;
-			break;
-
-		case OP_LR_W: case OP_LR_D:
-			if ((c = do_lr(h, d))) goto exc;
-			break;
-		case OP_SC_W: case OP_SC_D:
-			if ((c = do_sc(h, d))) goto exc;
-			break;
-		case OP_AMO_W: case OP_AMO_D:
-			if ((c = do_amo(h, d))) goto exc;
-			break;
-
-		case OP_FLW:
-			if (fs_off(h)) goto illegal;
-			if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc;
-			h->f[d->rd] = t | 0xffffffff00000000ULL;
-			fs_dirty(h);
-			break;
-		case OP_FLD:
-			if (fs_off(h)) goto illegal;
-			if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc;
-			h->f[d->rd] = t;
-			fs_dirty(h);
-			break;
-		case OP_FSW:
-			if (fs_off(h)) goto illegal;
-			if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 4))) goto exc;
-			break;
-		case OP_FSD:
-			if (fs_off(h)) goto illegal;
-			if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 8))) goto exc;
-			break;
-		case OP_FP_F: case OP_FP_X: case OP_FP_FX:
-			if (do_fp(h, d)) goto illegal;
-			break;
-		default:
+		c = prv == PRV_U ? EXC_ECALL_U : prv == PRV_S ? EXC_ECALL_S : EXC_ECALL_M;
+		h->exc_tval = 0;
+		goto exc;
+		L_OP_EBREAK: 
+		c = EXC_BREAKPOINT;
+		h->exc_tval = pc;
+		goto exc;
+		L_OP_MRET: {
+		if (prv != PRV_M)
 			goto illegal;
+		uint64_t s = h->mstatus;
+		unsigned mpp = (s >> MSTATUS_MPP_SHIFT) & 3;
+		s = (s & ~MSTATUS_MIE) | ((s & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+		s |= MSTATUS_MPIE;
+		s &= ~MSTATUS_MPP;
+		if (mpp != PRV_M)
+			s &= ~MSTATUS_MPRV;
+		h->mstatus = s;
+		h->priv = mpp;
+		hart_update_dprv(h);
+		npc = h->mepc;
+		h->slice_end = true;
+		NEXT;
 		}
-		/* retired */
-		x[0] = 0;
-		h->retired++;	/* mcycle, minstret follow (hart_minstret) */
-		if (unlikely(trace))
-			trace_insn(h, prv, pc, bits, d);
-		pc = npc;
+		L_OP_SRET: {
+		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TSR)))
+			goto illegal;
+		uint64_t s = h->mstatus;
+		unsigned spp = (s & MSTATUS_SPP) ? PRV_S : PRV_U;
+		s = (s & ~MSTATUS_SIE) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
+		s |= MSTATUS_SPIE;
+		s &= ~(MSTATUS_SPP | MSTATUS_MPRV);
+		h->mstatus = s;
+		h->priv = spp;
+		hart_update_dprv(h);
+		npc = h->sepc;
+		h->slice_end = true;
+		NEXT;
+		}
+		L_OP_WFI: 
+		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
+			goto illegal;
+		h->pc = npc;
+		hart_poll_timers(h);
+		if (!((atomic_load(&h->mip) | h->timer_ip) & h->mie)) {
+			h->wfi = true;
+			h->exit_code = HART_EXIT_WFI;
+		}
+		h->slice_end = true;
+		NEXT;
+		L_OP_SFENCE_VMA: 
+		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
+			goto illegal;
+		fpage = ~0ULL;
+		if (d->rs1 && (x[d->rs1] < h->super_lo || x[d->rs1] > h->super_hi)) {
+			/* One entry per 4 KiB virtual page and va is outside
+			 * every cached superpage: only its slot can hold it. */
+			struct tlb_entry *e = tlb_slot(h, x[d->rs1]);
+			e->vpn_r = e->vpn_w = e->vpn_x = ~0ULL;
+		} else {
+			tlb_flush(h);
+		}
+		NEXT;
+		L_OP_CSRRW: L_OP_CSRRS: L_OP_CSRRC: 
+		L_OP_CSRRWI: L_OP_CSRRSI: L_OP_CSRRCI: 
+		fpage = ~0ULL;	/* satp, PMP, mstatus may have changed */
+		if ((c = do_csr(h, d)))
+			goto illegal;
+		NEXT;
+
+		L_OP_LR_W: L_OP_LR_D: 
+		if ((c = do_lr(h, d))) goto exc;
+		NEXT;
+		L_OP_SC_W: L_OP_SC_D: 
+		if ((c = do_sc(h, d))) goto exc;
+		NEXT;
+		L_OP_AMO_W: L_OP_AMO_D: 
+		if ((c = do_amo(h, d))) goto exc;
+		NEXT;
+
+		L_OP_FLW: 
+		if (fs_off(h)) goto illegal;
+		if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc;
+		h->f[d->rd] = t | 0xffffffff00000000ULL;
+		fs_dirty(h);
+		NEXT;
+		L_OP_FLD: 
+		if (fs_off(h)) goto illegal;
+		if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc;
+		h->f[d->rd] = t;
+		fs_dirty(h);
+		NEXT;
+		L_OP_FSW: 
+		if (fs_off(h)) goto illegal;
+		if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 4))) goto exc;
+		NEXT;
+		L_OP_FSD: 
+		if (fs_off(h)) goto illegal;
+		if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 8))) goto exc;
+		NEXT;
+		L_OP_FP_F: L_OP_FP_X: L_OP_FP_FX: 
+		if (do_fp(h, d)) goto illegal;
+		NEXT;
+		L_default:
+		goto illegal;
+retired_out:
 		if (unlikely(h->slice_end))
 			break;
 		continue;
@@ -804,6 +920,7 @@ exc:
 	}
 	h->pc = pc;
 	return i;
+#undef NEXT
 }
 
 /* ------------------------------------------------------------------ */
