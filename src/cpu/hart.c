@@ -6,8 +6,8 @@
  *
  * Hot path per instruction: fetch through the TLB (one compare + add),
  * decode memoised per pc and validated by the instruction bits, a threaded
- * dispatch (each handler ends in its own copy of retire + fetch + indirect
- * jump, NEXT), an atomic-relaxed load of h->req. Timers are polled once per
+ * dispatch (each handler ends in NEXT: retire + fetch + memo probe +
+ * indirect jump through a label table), an atomic-relaxed load of h->req. Timers are polled once per
  * slice of instructions, and
  * interrupts re-evaluated at slice boundaries; instructions that can
  * enable an interrupt end the slice.
@@ -518,7 +518,8 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 	uint64_t t, npc;
 	int c;
 	const struct insn *d;
-	unsigned prv;
+	unsigned prv = PRV_M;	/* privilege before the instruction: for trace; the
+				 * handlers that need it load it themselves */
 	static const void *const dispatch[OP__COUNT] = {
 		[OP_ILLEGAL] = &&L_default,
 		[OP_LUI] = &&L_OP_LUI,
@@ -611,9 +612,10 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		[OP_FP_X] = &&L_OP_FP_X,
 		[OP_FP_FX] = &&L_OP_FP_FX,
 	};
-/* Threaded dispatch: every handler ends in NEXT, its own copy of
- * retire + fetch + decode-cache probe + indirect jump (one jump site per
- * handler predicts far better than one shared switch jump). */
+/* Threaded dispatch: every handler ends in NEXT, retire + fetch +
+ * decode-cache probe + indirect jump through the label table. GCC merges
+ * identical tails into a few jump sites; forcing one per handler
+ * (-fno-crossjumping) measured slower on this host (code size). */
 #define NEXT do {							\
 		x[0] = 0;						\
 		h->retired++;	/* mcycle, minstret follow */		\
@@ -631,7 +633,8 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		memcpy(&w_, (const void *)(uintptr_t)(pc + faddend), 4); \
 		bits = (w_ & 3) == 3 ? w_ : (w_ & 0xffff);		\
 		d = decode_cached(h, pc, bits);				\
-		prv = h->priv;						\
+		if (unlikely(trace))					\
+			prv = h->priv;					\
 		npc = pc + d->len;					\
 		goto *dispatch[d->op];					\
 	} while (0)
@@ -663,7 +666,8 @@ slow_fetch:
 		}
 decoded:
 		d = decode_cached(h, pc, bits);
-		prv = h->priv;
+		if (unlikely(trace))
+			prv = h->priv;
 		npc = pc + d->len;
 		goto *dispatch[d->op];
 
@@ -785,6 +789,7 @@ decoded:
 		L_OP_FENCE_I: 
 		NEXT;	/* the decode memo is keyed by bits: nothing stale */
 		L_OP_ECALL: 
+		prv = h->priv;
 		if (prv == PRV_S && h->env.ecall) {
 			h->pc = pc;
 			if (h->env.ecall(h, h->env.opaque)) {
@@ -801,6 +806,7 @@ decoded:
 		h->exc_tval = pc;
 		goto exc;
 		L_OP_MRET: {
+		prv = h->priv;
 		if (prv != PRV_M)
 			goto illegal;
 		uint64_t s = h->mstatus;
@@ -818,6 +824,7 @@ decoded:
 		NEXT;
 		}
 		L_OP_SRET: {
+		prv = h->priv;
 		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TSR)))
 			goto illegal;
 		uint64_t s = h->mstatus;
@@ -833,6 +840,7 @@ decoded:
 		NEXT;
 		}
 		L_OP_WFI: 
+		prv = h->priv;
 		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
 			goto illegal;
 		h->pc = npc;
@@ -844,6 +852,7 @@ decoded:
 		h->slice_end = true;
 		NEXT;
 		L_OP_SFENCE_VMA: 
+		prv = h->priv;
 		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
 			goto illegal;
 		fpage = ~0ULL;
