@@ -880,6 +880,25 @@ static int do_txn_start(struct xs_req *r)
     return reply_str(r, buf);
 }
 
+/* The node quota again at commit: each open transaction was checked against
+ * the live count alone, so parallel ones could together overshoot it.
+ * Conflicts answer first (EAGAIN), then the quota (ENOSPC, nothing applied). */
+static int txn_quota_check(struct xs_conn *c, struct xs_txn *t)
+{
+    if (c->privileged)
+        return 0;
+    struct xs_tree *tree = &c->srv->tree;
+    int rc = xs_txn_check(t, tree);
+    if (rc)
+        return rc;
+    uint32_t n = xs_txn_count_new(t, tree);
+    if (!n)
+        return 0;
+    struct xs_domain *d = xs_server_domain(c->srv, c->domid, false);
+    uint64_t have = (uint64_t)(d ? d->nnodes : 0) + n;
+    return have > quota_of(c, XS_Q_NODES) ? -ENOSPC : 0;
+}
+
 static int do_txn_end(struct xs_req *r)
 {
     struct xs_conn *c = r->c;
@@ -893,7 +912,7 @@ static int do_txn_end(struct xs_req *r)
     *pp = ct->next;
     c->ntxns--;
     int rc = 0;
-    if (a[0][0] == 'T')
+    if (a[0][0] == 'T' && !(rc = txn_quota_check(c, ct->txn)))
         rc = xs_txn_commit(ct->txn, &c->srv->tree, commit_fire, c->srv);
     xs_txn_free(ct->txn);
     free(ct);

@@ -89,6 +89,11 @@ uint64_t xs_path_hash(const char *path, size_t len);
 int xs_txn_new(struct xs_txn **out, const struct xs_tree *tree, uint32_t id,
                size_t max_entries);
 void xs_txn_free(struct xs_txn *txn);
+/* Conflict check of the read set alone: 0 or -EAGAIN. */
+int xs_txn_check(const struct xs_txn *txn, const struct xs_tree *tree);
+/* Nodes a commit would add to the live tree (for the owner's node quota,
+ * which must be re-checked at commit: parallel transactions each passed it). */
+uint32_t xs_txn_count_new(const struct xs_txn *txn, const struct xs_tree *tree);
 /* Validate and apply; -EAGAIN on conflict (nothing applied). */
 int xs_txn_commit(struct xs_txn *txn, struct xs_tree *tree, xs_change_fn *fn, void *ctx);
 

@@ -367,13 +367,15 @@ static int txn_create_child(struct xs_tree *tree, struct xs_txn *t, struct xs_tn
     int rc = kids_materialise(tree, t, p);
     if (rc)
         return rc;
-    if ((rc = kids_add(p, path + c0, clen - c0)))
-        return rc;
-    p->kids_dirty = true;
+    /* Overlay entry first: its quota check must fail before the parent's
+     * list grows, or every refused write would leave a duplicate name. */
     uint64_t h = xs_path_hash(path, clen);
     struct xs_tnode *tn = tn_find(t, path, clen, h);
     if (!tn && (rc = tn_new(t, path, clen, h, &tn)))
         return rc;
+    if (!kids_has(p, path + c0, clen - c0) && (rc = kids_add(p, path + c0, clen - c0)))
+        return rc;
+    p->kids_dirty = true;
     kids_clear(tn);
     tn->exists = tn->dirty = tn->kids_valid = tn->kids_dirty = tn->fresh = true;
     tn->fire = false;
@@ -524,7 +526,7 @@ static int commit_one(struct xs_tree *tree, struct xs_tnode *tn, xs_change_fn *f
     return 0;
 }
 
-int xs_txn_commit(struct xs_txn *t, struct xs_tree *tree, xs_change_fn *fn, void *ctx)
+int xs_txn_check(const struct xs_txn *t, const struct xs_tree *tree)
 {
     if (t->doomed)
         return -EAGAIN;
@@ -535,6 +537,22 @@ int xs_txn_commit(struct xs_txn *t, struct xs_tree *tree, xs_change_fn *fn, void
                 return -EAGAIN;
         }
     }
+    return 0;
+}
+
+uint32_t xs_txn_count_new(const struct xs_txn *t, const struct xs_tree *tree)
+{
+    uint32_t n = 0;
+    for (const struct xs_tnode *tn = t->all; tn; tn = tn->anext)
+        n += tn->exists && !xs_tree_get(tree, tn->path, tn->len);
+    return n;
+}
+
+int xs_txn_commit(struct xs_txn *t, struct xs_tree *tree, xs_change_fn *fn, void *ctx)
+{
+    int rc = xs_txn_check(t, tree);
+    if (rc)
+        return rc;
     size_t n = 0;
     for (struct xs_tnode *tn = t->all; tn; tn = tn->anext)
         n += tn->dirty || tn->kids_dirty;
@@ -548,7 +566,6 @@ int xs_txn_commit(struct xs_txn *t, struct xs_tree *tree, xs_change_fn *fn, void
         if (tn->dirty || tn->kids_dirty)
             v[n++] = tn;
     qsort(v, n, sizeof(*v), cmp_len);
-    int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
         rc = commit_one(tree, v[i], fn, ctx);
     free(v);

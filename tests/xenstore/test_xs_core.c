@@ -5,6 +5,7 @@
 #include "xenstore/xs_server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,89 @@ static void test_txn(struct xs_server *s)
     xs_conn_free(b);
 }
 
+/* A write refused by the transaction-nodes quota must not leave the name in
+ * the parent's child list: repeated, it grew the heap without bound and
+ * DIRECTORY then failed with E2BIG on the duplicates. */
+static void test_txn_enospc_leak(struct xs_server *s)
+{
+    struct xs_conn *d0 = xs_conn_new(s, -1, 0);
+    wr(d0, 0, "/local/domain/8", "");
+    rqv(d0, XS_SET_PERMS, 0, "/local/domain/8|n8|");
+    struct xs_conn *u = as_domain(s, 8);
+    wr(u, 0, "data/keep", "k");
+    static char longp[2100];
+    memcpy(longp, "data/", 5);
+    memset(longp + 5, 'P', 2000);
+    longp[2005] = 0;
+    uint32_t t = tx_start(u);
+    tap(t && wr(u, t, "data/x0", "v") == XS_WRITE, "leak: parent enters the transaction");
+    tap(is_err(rqs(u, XS_READ, t, longp), "ENOENT"), "leak: long path recorded absent");
+    char p[64];
+    int i;
+    for (i = 0; i < 2000; i++) {
+        snprintf(p, sizeof(p), "missing/m%d", i);
+        if (!is_err(rqs(u, XS_READ, t, p), "ENOENT"))
+            break;
+    }
+    tap(!strcmp(rbuf, "ENOSPC"), "leak: transaction-nodes quota reached after %d reads", i);
+    int refused = 0;
+    struct mallinfo2 m0 = mallinfo2();
+    for (i = 0; i < 3000; i++)
+        refused += is_err(wr(u, t, longp, "v"), "ENOSPC");
+    struct mallinfo2 m1 = mallinfo2();
+    long grow = (long)m1.uordblks - (long)m0.uordblks;
+    tap(refused == 3000, "leak: 3000 refused writes answer ENOSPC (%d)", refused);
+    tap(grow < 256 * 1024, "leak: heap stays bounded (%ld bytes grown)", grow);
+    tap(rqs(u, XS_DIRECTORY, t, "data") == XS_DIRECTORY && rlen == 8 &&
+            !memcmp(rbuf, "keep\0x0\0", 8), "leak: DIRECTORY in the transaction still works");
+    rqs(u, XS_TRANSACTION_END, t, "F");
+    xs_conn_free(u);
+    xs_conn_free(d0);
+}
+
+/* Parallel transactions each pass the node quota against the live count;
+ * the commit must check it again or the domain overshoots it. */
+static void test_txn_quota_commit(struct xs_server *s)
+{
+    struct xs_conn *d0 = xs_conn_new(s, -1, 0);
+    wr(d0, 0, "/local/domain/9", "");
+    rqv(d0, XS_SET_PERMS, 0, "/local/domain/9|n9|");
+    rqv(d0, XS_SET_QUOTA, 0, "9|nodes|20|");
+    struct xs_conn *u = as_domain(s, 9);
+    char p[64];
+    uint32_t t[4];
+    for (int k = 0; k < 4; k++) {
+        snprintf(p, sizeof(p), "d%d", k);
+        wr(u, 0, p, "");
+    }
+    struct xs_domain *d = xs_server_domain(s, 9, false);
+    tap(d && d->nnodes == 5, "txquota: domain owns 5 nodes before (%u)", d ? d->nnodes : 0);
+    int okw = 0;
+    for (int k = 0; k < 4; k++) {
+        t[k] = tx_start(u);
+        for (int j = 0; j < 10; j++) {
+            snprintf(p, sizeof(p), "d%d/n%d", k, j);
+            okw += wr(u, t[k], p, "v") == XS_WRITE;
+        }
+    }
+    tap(okw == 40, "txquota: every transaction fits the quota alone (%d writes)", okw);
+    int committed = 0, nospc = 0;
+    for (int k = 0; k < 4; k++) {
+        uint32_t r = rqs(u, XS_TRANSACTION_END, t[k], "T");
+        committed += r == XS_TRANSACTION_END;
+        nospc += is_err(r, "ENOSPC");
+    }
+    d = xs_server_domain(s, 9, false);
+    tap(committed == 1 && nospc == 3, "txquota: one commit, then ENOSPC (%d ok, %d ENOSPC)",
+        committed, nospc);
+    tap(d && d->nnodes <= 20, "txquota: quota held at commit (%u nodes)", d ? d->nnodes : 0);
+    tap(reads(u, 0, "d0/n9", "v") && is_err(rqs(u, XS_READ, 0, "d1/n0"), "ENOENT") &&
+            rqs(u, XS_DIRECTORY, 0, "d3") == XS_DIRECTORY && rlen == 0,
+        "txquota: refused commits applied nothing");
+    xs_conn_free(u);
+    xs_conn_free(d0);
+}
+
 static int hook_intro, hook_rel;
 
 static int on_intro(void *ctx, uint32_t domid, uint64_t gfn, uint32_t evtchn)
@@ -576,6 +660,8 @@ int main(void)
     test_basic(&s);
     test_perms(&s);
     test_txn(&s);
+    test_txn_enospc_leak(&s);
+    test_txn_quota_commit(&s);
     test_watches(&s);
     test_quota(&s);
     test_bigdir(&s);
