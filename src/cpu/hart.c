@@ -975,7 +975,11 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		left -= n;
 		h->steps += n;
 		if (unlikely(h->paused)) {
-			if (++h->pause_streak >= PAUSE_SLEEP)
+			/* Sleep only on the paravirtual board, whose time is
+			 * the host's: bare mode's time advances with retired
+			 * instructions, so a sleep there would only add wall
+			 * time to a spin on mtime. */
+			if (++h->pause_streak >= PAUSE_SLEEP && h->env.ecall)
 				hart_wait(h, PAUSE_SLEEP_NS);
 			else if (h->pause_streak >= PAUSE_YIELD)
 				sched_yield();
