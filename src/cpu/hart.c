@@ -42,6 +42,7 @@ struct hart_icache {
 	struct {
 		uint64_t key;	/* bits | 1 << 32 when valid */
 		struct insn d;
+		uint64_t pad;	/* 32 bytes: never straddles a cache line */
 	} e[ICACHE_SIZE];
 	/* Large code footprints (a kernel) overflow level 1, but the same
 	 * instruction words recur all over the code: level 2 is keyed by
