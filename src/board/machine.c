@@ -20,6 +20,7 @@
 #include "board/fdt.h"
 #include "util/log.h"
 #include "virtio/virtio.h"
+#include "virtio/virtio_devs.h"
 #include "virtio/virtio_mmio.h"
 
 #define FDT_MAX (64 * 1024)
@@ -280,6 +281,53 @@ int machine_add_virtio(struct machine *m, struct virtio_dev *dev)
 	}
 	virtio_dev_destroy(dev);
 	return -ENOSPC;
+}
+
+/* ---- balloon ------------------------------------------------------- */
+
+#define BALLOON_PAGE 4096ULL
+
+static uint32_t balloon_pages(const struct machine *m, uint64_t bytes)
+{
+	if (bytes > m->bus.ram_size)
+		bytes = m->bus.ram_size;
+	uint64_t pages = bytes / BALLOON_PAGE;
+	return pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
+}
+
+int machine_add_balloon(struct machine *m, uint64_t bytes)
+{
+	struct virtio_dev *dev;
+	int rc;
+
+	if (m->balloon)
+		return -EEXIST;
+	if ((rc = virtio_balloon_create(&dev)) < 0)
+		return rc;
+	/* num_pages is read by the driver at probe: set before it can run. */
+	virtio_balloon_set_target(dev, balloon_pages(m, bytes));
+	if ((rc = machine_add_virtio(m, dev)) < 0)
+		return rc;
+	m->balloon = dev;
+	return 0;
+}
+
+int machine_balloon_set(struct machine *m, uint64_t bytes)
+{
+	if (!m->balloon)
+		return -ENODEV;
+	virtio_balloon_set_target(m->balloon, balloon_pages(m, bytes));
+	return 0;
+}
+
+uint64_t machine_balloon_actual(const struct machine *m)
+{
+	return m->balloon ? virtio_balloon_actual(m->balloon) * BALLOON_PAGE : 0;
+}
+
+uint64_t machine_balloon_held(const struct machine *m)
+{
+	return m->balloon ? virtio_balloon_held(m->balloon) * BALLOON_PAGE : 0;
 }
 
 /* ---- loading ------------------------------------------------------- */

@@ -8,6 +8,8 @@
  *
  * Life cycle: machine_create -> machine_add_virtio* -> machine_load ->
  * machine_run (blocks until power-off/reset/crash/stop) -> machine_destroy.
+ * machine_pause/machine_unpause (any other thread, any time between
+ * create and destroy) park every vCPU and freeze guest time.
  */
 #ifndef DOMUS_BOARD_MACHINE_H
 #define DOMUS_BOARD_MACHINE_H
@@ -94,8 +96,13 @@ struct machine {
 	struct syscon syscon;
 	struct virtio_mmio *virtio[VIRT_VIRTIO_SLOTS];
 	uint32_t virtio_slots;
+	struct virtio_dev *balloon;	/* owned by its virtio slot; or NULL */
 	struct console_backend console;
-	uint64_t time_base_ns;		/* CLOCK_MONOTONIC at creation */
+	/* Guest time: mtime = (now - time_base_ns) / tick, where now is
+	 * CLOCK_MONOTONIC, or frozen_ns while paused. Unpause moves the base
+	 * forward by the paused duration, so mtime continues where it stopped. */
+	_Atomic uint64_t time_base_ns;
+	_Atomic uint64_t frozen_ns;	/* 0: time runs */
 
 	/* Boot layout, filled by machine_load. */
 	void *fdt;
@@ -112,6 +119,15 @@ struct machine {
 	_Atomic bool stopping;
 	enum machine_exit exit;
 	_Atomic uint64_t panic_seen_ns;	/* 0, or when the marker was printed */
+
+	/* Pause (under state_lock): a count, as Xen's domain pause; vCPU
+	 * threads that may run guest code are counted in active_vcpus and
+	 * park on pause_cond while pause_count > 0. */
+	pthread_cond_t pause_cond;
+	unsigned pause_count;
+	unsigned active_vcpus;
+	_Atomic bool pause_req;		/* pause_count > 0, read by vCPUs */
+	uint64_t paused_total_ns;	/* over the machine's life */
 };
 
 int machine_create(const struct machine_config *cfg, struct machine **out);
@@ -119,6 +135,18 @@ void machine_destroy(struct machine *m);
 /* Puts dev into the next free virtio-mmio slot (the machine owns it from
  * then on, also on failure). Before machine_load. */
 int machine_add_virtio(struct machine *m, struct virtio_dev *dev);
+/* Adds the virtio-balloon (once) and sets its initial target: the guest
+ * gives back `bytes` of its RAM as soon as its driver is up (pre-ballooned
+ * start). Before machine_load. */
+int machine_add_balloon(struct machine *m, uint64_t bytes);
+/* Toolstack: ask the guest to hold `bytes` (rounded down to 4 KiB pages,
+ * capped at the RAM size) in the balloon. -ENODEV without a balloon. Any
+ * thread. */
+int machine_balloon_set(struct machine *m, uint64_t bytes);
+/* Bytes the guest driver reports as ballooned ("actual"); 0 without one. */
+uint64_t machine_balloon_actual(const struct machine *m);
+/* Bytes of guest RAM the balloon device has returned to the host. */
+uint64_t machine_balloon_held(const struct machine *m);
 /* Loads the images, builds the device tree, sets up the boot hart(s). */
 int machine_load(struct machine *m, const struct machine_config *cfg);
 /* Writes the device tree blob (after machine_load). */
@@ -127,6 +155,22 @@ int machine_dump_dtb(struct machine *m, const char *path);
 enum machine_exit machine_run(struct machine *m);
 /* Any thread: end the machine (first reason wins). */
 void machine_stop(struct machine *m, enum machine_exit why);
+/* Pause: counted (each machine_pause needs its machine_unpause). On the
+ * first pause every vCPU leaves hart_run and parks; machine_pause returns
+ * once all are parked (or the machine is stopping), so a paused machine
+ * runs no guest instruction and uses no CPU. Guest time (mtime, and so
+ * every timer deadline) stands still while paused. Devices may still
+ * complete I/O into RAM. Works before machine_run too (the vCPUs then
+ * park before their first instruction). machine_stop ends a paused
+ * machine. Any thread but the machine's own vCPU threads. */
+void machine_pause(struct machine *m);
+/* Returns -EINVAL if the machine was not paused. */
+int machine_unpause(struct machine *m);
+bool machine_is_paused(struct machine *m);
+/* Total time spent paused (ns), including a pause in progress. */
+uint64_t machine_paused_ns(struct machine *m);
+/* Serial BREAK followed by key on UART0 (Linux 8250: magic SysRq). */
+void machine_sysrq(struct machine *m, char key);
 /* Host console input for the guest (UART RX). Any thread. */
 void machine_console_input(struct machine *m, const uint8_t *buf, size_t len);
 /* Guest console output (UART, SBI): to the backend + panic detection. */
