@@ -48,6 +48,10 @@ static const struct cmd_help helps[] = {
 	{ "list", "[options] [Domain, ...]", "List information about all/some domains.\n"
 	  "  -l, --long     output the full configuration as an S-expression" },
 	{ "log", "", "Print the xend log." },
+	{ "mem-max", "<Domain> <Mem>", "Set the maximum memory of a domain (Mem: number with b/k/m/g suffix,\n"
+	  "  default MiB; at most what the domain was created with)." },
+	{ "mem-set", "<Domain> <Mem>", "Set a running domain's memory through its balloon (Mem as mem-max;\n"
+	  "  at least 32 MiB, at most its maximum)." },
 	{ "new", "<ConfigFile> [vars]", "Add a managed domain to xend (kept across xend restarts)." },
 	{ "pause", "<Domain>", "Pause execution of a domain." },
 	{ "reboot", "<Domain> [-w]", "Reboot a domain (-w: wait for the new instance)." },
@@ -448,7 +452,7 @@ int main(int argc, char **argv)
 		{ "list", 0, 60 }, { "destroy", 1, 1 }, { "domid", 1, 1 }, { "domname", 1, 1 },
 		{ "uptime", 0, 1 }, { "info", 0, 0 }, { "dmesg", 0, 1 }, { "log", 0, 0 },
 		{ "pause", 1, 1 }, { "unpause", 1, 1 }, { "rename", 2, 2 }, { "start", 1, 1 },
-		{ "delete", 1, 1 }, { "sysrq", 2, 2 },
+		{ "delete", 1, 1 }, { "sysrq", 2, 2 }, { "mem-set", 2, 2 }, { "mem-max", 2, 2 },
 	};
 	for (unsigned k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {
 		if (strcmp(cmd, simple[k].name))

@@ -461,7 +461,7 @@ static const struct key_desc key_table[] = {
 	{ "name", KT_STR, K_NAME, NULL },
 	{ "uuid", KT_STR, K_UUID, NULL },
 	{ "memory", KT_INT, K_MEMORY, NULL },
-	{ "maxmem", KT_INT, K_MAXMEM, "the domain gets 'memory'; ballooning above it is not supported yet" },
+	{ "maxmem", KT_INT, K_MAXMEM, NULL },
 	{ "vcpus", KT_INT, K_VCPUS, NULL },
 	{ "maxvcpus", KT_INT, K_MAXVCPUS, "vCPU hotplug is not supported yet; 'vcpus' vCPUs are created" },
 	{ "cpus", KT_CPUS, K_CPUS, "vCPU pinning is not implemented yet; value ignored" },

@@ -53,7 +53,9 @@ struct domain {
 	unsigned id;
 	char name[80];
 	char uuid[37];
-	struct domain_config cfg;
+	struct domain_config cfg;	/* cfg.memory_mib: the current balloon
+					 * target; cfg.maxmem_mib: mem-max */
+	uint64_t ram_mib;		/* RAM the running instance was built with */
 	struct machine *m;
 	pthread_t thread;
 	bool thread_started;
@@ -450,8 +452,9 @@ static void uuid_random(char out[37])
 static int domain_build(struct domain *d)
 {
 	struct domain_config *c = &d->cfg;
+	/* The machine gets maxmem of RAM; the balloon holds the rest. */
 	struct machine_config mc = {
-		.ram_size = c->memory_mib << 20,
+		.ram_size = c->maxmem_mib << 20,
 		.nr_harts = c->vcpus,
 		.kernel = c->kernel, .initrd = c->ramdisk, .append = c->cmdline,
 		.bios = c->firmware, .detect_panic = true,
@@ -478,9 +481,12 @@ static int domain_build(struct domain *d)
 	}
 	if ((r = virtio_rng_create(&dev)) < 0 || (r = machine_add_virtio(m, dev)) < 0)
 		goto fail;
+	if ((r = machine_add_balloon(m, (c->maxmem_mib - c->memory_mib) << 20)) < 0)
+		goto fail;
 	if ((r = machine_load(m, &mc)) < 0)
 		goto fail;
 	d->m = m;
+	d->ram_mib = c->maxmem_mib;
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->start_wall = now_wall();
 	return 0;
@@ -596,6 +602,16 @@ static uint64_t mem_used(struct xend *x)
 		if (d->state != DS_DEAD)
 			u += d->cfg.memory_mib;
 	return u;
+}
+
+/* What the domain holds now: its RAM less what the guest's balloon driver
+ * reports as given back; the target while it is not running. */
+static uint64_t mem_current(const struct domain *d)
+{
+	if (!d->m)
+		return d->cfg.memory_mib;
+	uint64_t back = machine_balloon_actual(d->m) >> 20;
+	return d->ram_mib > back ? d->ram_mib - back : 0;
 }
 
 /* Makes relative paths absolute against the client's cwd. */
@@ -846,7 +862,7 @@ static int do_list(struct xend *x, char **argv, unsigned argc, struct obuf *o)
 				free(s);
 			}
 		} else {
-			list_line(o->f, best->name, best->id, best->cfg.memory_mib, best->cfg.vcpus,
+			list_line(o->f, best->name, best->id, mem_current(best), best->cfg.vcpus,
 				  state_str(best), best->state == DS_RUNNING ? since(&best->started) : 0);
 		}
 	}
@@ -950,6 +966,129 @@ static int do_control(struct xend *x, const char *dom, const char *what, struct 
 	xlog(x, "domain %u (%s): %s requested", d->id, d->name, what);
 	/* "poweroff"/"reboot" also reach the guest through the console as
 	 * Magic SysRq would be needed; see docs/toolstack.md. */
+	return 0;
+}
+
+/* ---- memory: xm mem-set / mem-max ---- */
+
+#define MEM_FLOOR_MIB 32	/* below this a Linux guest stops being useful */
+
+/* "SIZE[b|k|m|g]" (default MiB, as xm) -> whole MiB. -EINVAL if not a
+ * positive size, -ERANGE if absurdly large. */
+static int mem_parse_mib(const char *s, uint64_t *mib)
+{
+	char *end;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	unsigned shift;
+	switch (*end) {
+	case 'b': case 'B': shift = 0; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': case 0: shift = 20; end += *end != 0; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end)
+		return -EINVAL;
+	if (v > (1ULL << 40) >> shift)	/* 1 TiB: the board's RAM limit */
+		return -ERANGE;
+	*mib = (v << shift) >> 20;
+	return 0;
+}
+
+/* Under x->lock. */
+static struct domain *mem_domain(struct xend *x, const char *dom, const char *size,
+				 uint64_t *mib, struct obuf *o, int *r)
+{
+	struct domain *d = domain_find(x, dom);
+	if (!d) {
+		fprintf(o->f, "Error: Domain '%s' does not exist.", dom);
+		*r = -ENOENT;
+		return NULL;
+	}
+	if ((*r = mem_parse_mib(size, mib)) < 0) {
+		fprintf(o->f, "Error: invalid memory size '%s' (a number with an optional b/k/m/g suffix; default MiB)", size);
+		return NULL;
+	}
+	if (*mib < MEM_FLOOR_MIB) {
+		fprintf(o->f, "Error: %llu MiB is below the minimum of %u MiB.", (unsigned long long)*mib,
+			MEM_FLOOR_MIB);
+		*r = -EINVAL;
+		return NULL;
+	}
+	return d;
+}
+
+/* Sets the balloon so that the domain holds mib, and publishes the target. */
+static void mem_target(struct xend *x, struct domain *d, uint64_t mib)
+{
+	char v[32];
+	d->cfg.memory_mib = mib;
+	if (d->m)
+		machine_balloon_set(d->m, (d->ram_mib - mib) << 20);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)mib * 1024);
+	xsw(x, v, "/local/domain/%u/memory/target", d->id);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)mib);
+	xsw(x, v, "/vm/%s/memory", d->uuid);
+}
+
+static int do_mem_set(struct xend *x, const char *dom, const char *size, struct obuf *o)
+{
+	uint64_t mib;
+	int r;
+	struct domain *d = mem_domain(x, dom, size, &mib, o, &r);
+	if (!d)
+		return r;
+	if (!d->m) {
+		fprintf(o->f, "Error: Domain '%s' is not running.", dom);
+		return -EINVAL;
+	}
+	if (mib > d->cfg.maxmem_mib) {
+		fprintf(o->f, "Error: %llu MiB is above the maximum of domain '%s' (%llu MiB; see xm mem-max).",
+			(unsigned long long)mib, dom, (unsigned long long)d->cfg.maxmem_mib);
+		return -EINVAL;
+	}
+	uint64_t used = mem_used(x);
+	uint64_t freem = x->guest_mem_mib > used ? x->guest_mem_mib - used : 0;
+	if (mib > d->cfg.memory_mib && mib - d->cfg.memory_mib > freem) {
+		fprintf(o->f, "Error: Not enough free memory: need %llu MiB, %llu MiB free",
+			(unsigned long long)(mib - d->cfg.memory_mib), (unsigned long long)freem);
+		return -ENOMEM;
+	}
+	xlog(x, "domain %u (%s): memory target %llu -> %llu MiB", d->id, d->name,
+	     (unsigned long long)d->cfg.memory_mib, (unsigned long long)mib);
+	mem_target(x, d, mib);
+	return 0;
+}
+
+/* Xen's maxmem: the cap for mem-set; never above the RAM the domain was
+ * built with (its balloon cannot give more). Lowering it below the current
+ * target lowers the target too. */
+static int do_mem_max(struct xend *x, const char *dom, const char *size, struct obuf *o)
+{
+	uint64_t mib;
+	int r;
+	struct domain *d = mem_domain(x, dom, size, &mib, o, &r);
+	if (!d)
+		return r;
+	uint64_t ram = d->m ? d->ram_mib : d->cfg.maxmem_mib;
+	if (mib > ram) {
+		fprintf(o->f, "Error: %llu MiB is above the %llu MiB domain '%s' was created with.",
+			(unsigned long long)mib, (unsigned long long)ram, dom);
+		return -EINVAL;
+	}
+	xlog(x, "domain %u (%s): maxmem %llu -> %llu MiB", d->id, d->name,
+	     (unsigned long long)d->cfg.maxmem_mib, (unsigned long long)mib);
+	d->cfg.maxmem_mib = mib;
+	char v[32];
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)mib);
+	xsw(x, v, "/vm/%s/maxmem", d->uuid);
+	if (d->cfg.memory_mib > mib)
+		mem_target(x, d, mib);
 	return 0;
 }
 
@@ -1121,6 +1260,10 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 			domain_config_free(&tmp);
 			cfg_diag_free(&dg);
 		}
+	} else if (!strcmp(cmd, "mem-set") && argc == 3) {
+		r = do_mem_set(x, argv[1], argv[2], &o);
+	} else if (!strcmp(cmd, "mem-max") && argc == 3) {
+		r = do_mem_max(x, argv[1], argv[2], &o);
 	} else if (!strcmp(cmd, "info")) {
 		do_info(x, &o);
 	} else if (!strcmp(cmd, "uptime")) {
