@@ -45,8 +45,19 @@ static uint64_t mono_ns(void)
 uint64_t machine_read_time(void *opaque)
 {
 	struct machine *m = opaque;
+	uint64_t base, now;
+	unsigned seq;
 
-	return (mono_ns() - m->time_base_ns) / NS_PER_TICK;
+	/* time_seq: odd while pause/unpause update base and frozen. */
+	do {
+		while ((seq = atomic_load(&m->time_seq)) & 1)
+			;
+		base = atomic_load(&m->time_base_ns);
+		now = atomic_load(&m->frozen_ns);
+	} while (atomic_load(&m->time_seq) != seq);
+	if (!now)
+		now = mono_ns();
+	return now > base ? (now - base) / NS_PER_TICK : 0;
 }
 
 static uint64_t vcpu_read_time(void *opaque)
@@ -90,8 +101,94 @@ void machine_stop(struct machine *m, enum machine_exit why)
 			pthread_mutex_unlock(&v->lock);
 		}
 		pthread_cond_broadcast(&m->state_cond);
+		pthread_cond_broadcast(&m->pause_cond);
 	}
 	pthread_mutex_unlock(&m->state_lock);
+}
+
+/* ---- pause --------------------------------------------------------- */
+
+void machine_pause(struct machine *m)
+{
+	pthread_mutex_lock(&m->state_lock);
+	if (m->pause_count++ == 0) {
+		atomic_fetch_add(&m->time_seq, 1);
+		atomic_store(&m->frozen_ns, mono_ns());
+		atomic_fetch_add(&m->time_seq, 1);
+		atomic_store(&m->pause_req, true);
+		/* Out of hart_run, WFI sleeps, HSM stop/suspend waits: each
+		 * then parks at vcpu_pause_point. */
+		for (unsigned i = 0; i < m->nr_harts; i++) {
+			struct vcpu *v = &m->vcpus[i];
+			hart_request(&v->hart, HART_REQ_EXIT);
+			pthread_mutex_lock(&v->lock);
+			pthread_cond_broadcast(&v->cond);
+			pthread_mutex_unlock(&v->lock);
+		}
+	}
+	while (m->active_vcpus > 0 && !atomic_load(&m->stopping))
+		pthread_cond_wait(&m->pause_cond, &m->state_lock);
+	pthread_mutex_unlock(&m->state_lock);
+}
+
+int machine_unpause(struct machine *m)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&m->state_lock);
+	if (!m->pause_count) {
+		rc = -EINVAL;
+	} else if (--m->pause_count == 0) {
+		uint64_t frozen = atomic_load(&m->frozen_ns), d = mono_ns() - frozen;
+		m->paused_total_ns += d;
+		atomic_fetch_add(&m->time_seq, 1);
+		atomic_fetch_add(&m->time_base_ns, d);
+		atomic_store(&m->frozen_ns, 0);
+		atomic_fetch_add(&m->time_seq, 1);
+		atomic_store(&m->pause_req, false);
+		pthread_cond_broadcast(&m->pause_cond);
+	}
+	pthread_mutex_unlock(&m->state_lock);
+	return rc;
+}
+
+bool machine_is_paused(struct machine *m)
+{
+	return atomic_load(&m->pause_req);
+}
+
+uint64_t machine_paused_ns(struct machine *m)
+{
+	uint64_t t;
+
+	pthread_mutex_lock(&m->state_lock);
+	t = m->paused_total_ns;
+	if (m->pause_count)
+		t += mono_ns() - atomic_load(&m->frozen_ns);
+	pthread_mutex_unlock(&m->state_lock);
+	return t;
+}
+
+/* A vCPU thread parks here while the machine is paused. Returns false if
+ * the machine is stopping. */
+static bool vcpu_pause_point(struct vcpu *v)
+{
+	struct machine *m = v->m;
+
+	if (!atomic_load(&m->pause_req))
+		return !atomic_load(&m->stopping);
+	pthread_mutex_lock(&m->state_lock);
+	m->active_vcpus--;
+	pthread_cond_broadcast(&m->pause_cond);
+	while (m->pause_count && !atomic_load(&m->stopping))
+		pthread_cond_wait(&m->pause_cond, &m->state_lock);
+	m->active_vcpus++;
+	/* The pause's exit request may still be pending if this vCPU was
+	 * not in hart_run; a stop sets it again under this lock. */
+	if (!atomic_load(&m->stopping))
+		atomic_fetch_and(&v->hart.req, ~HART_REQ_EXIT);
+	pthread_mutex_unlock(&m->state_lock);
+	return !atomic_load(&m->stopping);
 }
 
 static void syscon_event(void *opaque, enum board_event ev, uint32_t code)
@@ -137,6 +234,16 @@ void machine_console_input(struct machine *m, const uint8_t *buf, size_t len)
 	uart_rx_push(&m->uart, buf, len);
 }
 
+void machine_sysrq(struct machine *m, char key)
+{
+	uint8_t k = (uint8_t)key;
+
+	/* Linux's 8250 driver takes the byte after a BREAK (within 5 s) as
+	 * the SysRq command key when the port is its console. */
+	uart_rx_break(&m->uart);
+	uart_rx_push(&m->uart, &k, 1);
+}
+
 /* ---- creation ------------------------------------------------------ */
 
 int machine_create(const struct machine_config *cfg, struct machine **out)
@@ -165,9 +272,10 @@ int machine_create(const struct machine_config *cfg, struct machine **out)
 	m->paravirt = cfg->bios == NULL;
 	m->console = cfg->console;
 	m->detect_panic = cfg->detect_panic;
-	m->time_base_ns = mono_ns();
+	atomic_store(&m->time_base_ns, mono_ns());
 	pthread_mutex_init(&m->state_lock, NULL);
 	pthread_cond_init(&m->state_cond, NULL);
+	pthread_cond_init(&m->pause_cond, NULL);
 
 	rc = bus_init(&m->bus, VIRT_RAM_BASE, cfg->ram_size);
 	if (rc < 0)
@@ -261,6 +369,7 @@ void machine_destroy(struct machine *m)
 	free(m->bootargs);
 	pthread_mutex_destroy(&m->state_lock);
 	pthread_cond_destroy(&m->state_cond);
+	pthread_cond_destroy(&m->pause_cond);
 	free(m);
 }
 
@@ -598,7 +707,8 @@ static void vcpu_park(struct vcpu *v)
 	struct machine *m = v->m;
 
 	pthread_mutex_lock(&v->lock);
-	while (atomic_load(&v->hsm) == HSM_STOPPED && !atomic_load(&m->stopping))
+	while (atomic_load(&v->hsm) == HSM_STOPPED && !atomic_load(&m->stopping) &&
+	       !atomic_load(&m->pause_req))
 		pthread_cond_wait(&v->cond, &v->lock);
 	if (atomic_load(&v->hsm) == HSM_START_PENDING) {
 		hart_reset(&v->hart);
@@ -635,6 +745,10 @@ static void vcpu_suspend(struct vcpu *v)
 			pend |= MIP_STIP;
 		if (atomic_load(&v->m->stopping) || (pend & h->mie))
 			break;
+		if (atomic_load(&v->m->pause_req)) {
+			vcpu_pause_point(v);
+			continue;
+		}
 		atomic_fetch_and(&h->req, ~HART_REQ_IRQ);	/* consumed: re-checked above */
 		vcpu_sleep(v);
 	}
@@ -651,7 +765,7 @@ static void *vcpu_thread(void *opaque)
 	struct machine *m = v->m;
 	struct hart *h = &v->hart;
 
-	while (!atomic_load(&m->stopping)) {
+	while (vcpu_pause_point(v)) {
 		int st = atomic_load(&v->hsm);
 		if (st == HSM_STOPPED || st == HSM_START_PENDING) {
 			vcpu_park(v);
@@ -686,6 +800,10 @@ static void *vcpu_thread(void *opaque)
 		}
 	}
 	atomic_store(&v->running, false);
+	pthread_mutex_lock(&m->state_lock);
+	m->active_vcpus--;
+	pthread_cond_broadcast(&m->pause_cond);
+	pthread_mutex_unlock(&m->state_lock);
 	return NULL;
 }
 
@@ -733,7 +851,13 @@ enum machine_exit machine_run(struct machine *m)
 
 	for (unsigned i = 0; i < m->nr_harts; i++) {
 		struct vcpu *v = &m->vcpus[i];
+		pthread_mutex_lock(&m->state_lock);
+		m->active_vcpus++;
+		pthread_mutex_unlock(&m->state_lock);
 		if (pthread_create(&v->thread, NULL, vcpu_thread, v) != 0) {
+			pthread_mutex_lock(&m->state_lock);
+			m->active_vcpus--;
+			pthread_mutex_unlock(&m->state_lock);
 			machine_stop(m, MACHINE_EXIT_ERROR);
 			break;
 		}

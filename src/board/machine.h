@@ -103,6 +103,7 @@ struct machine {
 	 * forward by the paused duration, so mtime continues where it stopped. */
 	_Atomic uint64_t time_base_ns;
 	_Atomic uint64_t frozen_ns;	/* 0: time runs */
+	_Atomic unsigned time_seq;	/* odd while the two change */
 
 	/* Boot layout, filled by machine_load. */
 	void *fdt;

@@ -34,3 +34,12 @@ SAN_CHECKS += $$B/bin/test-board-smp
 # Hostile kernel image headers are refused.
 CHECKS += tests/board/bad-image.sh
 SAN_CHECKS += tests/board/bad-image.sh
+
+# Pause/unpause on a running machine (owner: pause helper).
+UNIT_TESTS += test-board-pause
+test-board-pause_SRCS := tests/board/test_pause.c
+test-board-pause_LIBS := board virtio backend cpu util
+test-board-pause_LDLIBS := -lfdt
+$(B)/obj/tests/board/test_pause.o: CFLAGS += -Itests/board
+CHECKS += $$B/bin/test-board-pause
+SAN_CHECKS += $$B/bin/test-board-pause

@@ -21,13 +21,36 @@
 #define LCR_DLAB 0x80
 #define MCR_LOOP 0x10
 #define LSR_DR 0x01
+#define LSR_BI 0x10
+#define IIR_RLSI 0x06
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
+
+static bool slot_brk(const struct uart *u, unsigned i)
+{
+	return u->rx_brk[i / 8] & (1u << (i % 8));
+}
+
+static void slot_set_brk(struct uart *u, unsigned i, bool brk)
+{
+	if (brk)
+		u->rx_brk[i / 8] |= (uint8_t)(1u << (i % 8));
+	else
+		u->rx_brk[i / 8] &= (uint8_t)~(1u << (i % 8));
+}
+
+/* The byte at the head of the FIFO came with a BREAK. */
+static bool head_brk(const struct uart *u)
+{
+	return u->rx_len && slot_brk(u, u->rx_head);
+}
 
 static uint8_t uart_iir(const struct uart *u)
 {
 	uint8_t fifo = (u->fcr & FCR_ENABLE) ? IIR_FIFO : 0;
 
+	if ((u->ier & IER_RLSI) && head_brk(u))
+		return fifo | IIR_RLSI;
 	if ((u->ier & IER_RDI) && u->rx_len)
 		return fifo | IIR_RDI;
 	if ((u->ier & IER_THRI) && u->thr_ipending)
@@ -64,9 +87,25 @@ static size_t rx_push_locked(struct uart *u, const uint8_t *buf, size_t len)
 	size_t n = 0;
 
 	while (n < len && u->rx_len < UART_RX_BUF) {
-		u->rx[(u->rx_head + u->rx_len) % UART_RX_BUF] = buf[n++];
+		unsigned i = (u->rx_head + u->rx_len) % UART_RX_BUF;
+		u->rx[i] = buf[n++];
+		slot_set_brk(u, i, false);
 		u->rx_len++;
 	}
+	return n;
+}
+
+size_t uart_rx_break(struct uart *u)
+{
+	static const uint8_t nul = 0;
+	size_t n;
+
+	pthread_mutex_lock(&u->lock);
+	n = rx_push_locked(u, &nul, 1);
+	if (n)
+		slot_set_brk(u, (u->rx_head + u->rx_len - 1) % UART_RX_BUF, true);
+	uart_update(u);
+	pthread_mutex_unlock(&u->lock);
 	return n;
 }
 
@@ -139,7 +178,7 @@ static int uart_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 		v = u->mcr;
 		break;
 	case 5:
-		v = LSR_THRE | LSR_TEMT | (u->rx_len ? LSR_DR : 0);
+		v = LSR_THRE | LSR_TEMT | (u->rx_len ? LSR_DR : 0) | (head_brk(u) ? LSR_BI : 0);
 		break;
 	case 6:
 		if (u->mcr & MCR_LOOP) {
@@ -195,7 +234,7 @@ static int uart_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 	case 2:
 		u->fcr = v & 0xc9;
 		if (v & FCR_CLEAR_RX)
-			u->rx_len = 0;
+			u->rx_len = 0;	/* stale break bits are reset on push */
 		break;
 	case 3:
 		u->lcr = v;
