@@ -36,7 +36,7 @@ static const struct cmd_help helps[] = {
 	{ "create", "<ConfigFile> [options] [vars]", "Create a domain based on <ConfigFile>.\n"
 	  "  -c             connect to the console after creation\n"
 	  "  -n, --dry-run  parse the configuration, print it as an S-expression, do not create\n"
-	  "  -p             leave the domain paused (not supported yet)\n"
+	  "  -p             leave the domain paused after creation (xm unpause starts it)\n"
 	  "  vars           KEY=VALUE settings overriding the file" },
 	{ "delete", "<Domain>", "Remove a managed domain from xend's storage." },
 	{ "destroy", "<Domain>", "Terminate a domain immediately." },
@@ -229,7 +229,7 @@ static int console_attach(const struct xm *x, const char *dom)
 
 static int cmd_create(const struct xm *x, int argc, char **argv, bool create)
 {
-	bool console = false, dry = false;
+	bool console = false, dry = false, paused = false;
 	const char *file = NULL;
 	const char *ov[PROTO_MAX_ARGS];
 	unsigned nov = 0;
@@ -238,10 +238,9 @@ static int cmd_create(const struct xm *x, int argc, char **argv, bool create)
 			console = true;
 		else if (!strcmp(argv[k], "-n") || !strcmp(argv[k], "--dry-run"))
 			dry = true;
-		else if (!strcmp(argv[k], "-p")) {
-			fprintf(stderr, "Error: -p (create paused) is not supported yet: the board has no pause\n");
-			return 1;
-		} else if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
+		else if (!strcmp(argv[k], "-p") || !strcmp(argv[k], "--paused"))
+			paused = true;
+		else if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
 			return help_cmd(x, argv[0], stdout);
 		else if (strchr(argv[k], '=')) {
 			if (nov >= PROTO_MAX_ARGS - 8) {
@@ -298,7 +297,7 @@ static int cmd_create(const struct xm *x, int argc, char **argv, bool create)
 		snprintf(cwd, sizeof(cwd), "/");
 	const char *req[PROTO_MAX_ARGS];
 	unsigned n = 0;
-	req[n++] = create ? "create" : "new";
+	req[n++] = !create ? "new" : paused ? "create-paused" : "create";
 	req[n++] = cwd;
 	req[n++] = path;
 	req[n++] = text;

@@ -61,6 +61,8 @@ struct domain {
 	bool thread_started;
 	enum dstate state;
 	bool destroy_req;
+	bool paused;			/* by xm pause / create -p (boolean, as
+					 * Xen's pause by the system controller) */
 	struct timespec started;	/* this instance */
 	double start_wall;
 	/* console */
@@ -520,6 +522,7 @@ static void *domain_thread(void *arg)
 		    act == CFG_ACT_COREDUMP_RESTART) {
 			xs_domain_remove(x, d, true);
 			d->id = x->next_domid++;
+			d->paused = false;	/* the new instance runs */
 			pthread_mutex_lock(&d->con_lock);
 			d->ring_len = 0;	/* a new instance, a new console */
 			pthread_mutex_unlock(&d->con_lock);
@@ -636,7 +639,8 @@ static int managed_path(struct xend *x, const char *name, char *buf, size_t n)
 }
 
 /* create args: CWD FNAME TEXT [KEY=VAL...]; out gets the reply text. */
-static int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o, bool start)
+static int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o, bool start,
+		     bool paused)
 {
 	struct domain_config dc;
 	struct cfg_diag diag = { 0 };
@@ -731,6 +735,11 @@ static int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o,
 	}
 	x->next_domid++;
 	d->state = DS_RUNNING;
+	if (paused) {
+		/* Before the vCPU threads exist: no guest instruction runs. */
+		machine_pause(d->m);
+		d->paused = true;
+	}
 	xs_domain_write(x, d);
 	if ((r = -pthread_create(&d->thread, NULL, domain_thread, d)) < 0) {
 		xs_domain_remove(x, d, false);
@@ -755,7 +764,7 @@ out_cfg:
 static const char *state_str(const struct domain *d)
 {
 	switch (d->state) {
-	case DS_RUNNING: return "r-----";
+	case DS_RUNNING: return d->paused ? "--p---" : "r-----";
 	case DS_SHUTDOWN: return "---s--";
 	case DS_CRASHED: return "----c-";
 	default: return "-----d";
@@ -808,6 +817,62 @@ static double cpu_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Time(s) of a domain: how long its vCPUs have been able to run (paused
+ * time does not count). Under x->lock. */
+static double cpu_time(const struct domain *d)
+{
+	if (d->state != DS_RUNNING || !d->m)
+		return 0;
+	double t = since(&d->started) - machine_paused_ns(d->m) / 1e9;
+	return t > 0 ? t : 0;
+}
+
+/* xm pause / unpause: boolean per domain on top of the machine's count. */
+static int do_pause(struct xend *x, const char *dom, bool pause, struct obuf *o)
+{
+	struct domain *d = domain_find(x, dom);
+	if (!d) {
+		fprintf(o->f, "Error: Domain '%s' does not exist.", dom);
+		return -ENOENT;
+	}
+	if (d->state != DS_RUNNING || !d->m) {
+		fprintf(o->f, "Error: Domain '%s' is not running.", dom);
+		return -EINVAL;
+	}
+	if (pause && !d->paused) {
+		machine_pause(d->m);	/* returns with every vCPU parked */
+		d->paused = true;
+		xlog(x, "(XEN) domain %u (%s) paused", d->id, d->name);
+	} else if (!pause && d->paused) {
+		machine_unpause(d->m);
+		d->paused = false;
+		xlog(x, "(XEN) domain %u (%s) unpaused", d->id, d->name);
+	}
+	return 0;
+}
+
+/* xm sysrq: a serial BREAK then the key on the domain's UART (Linux's
+ * 8250 driver with CONFIG_MAGIC_SYSRQ_SERIAL, console=ttyS0). */
+static int do_sysrq(struct xend *x, const char *dom, const char *key, struct obuf *o)
+{
+	struct domain *d = domain_find(x, dom);
+	if (!d) {
+		fprintf(o->f, "Error: Domain '%s' does not exist.", dom);
+		return -ENOENT;
+	}
+	if (d->state != DS_RUNNING || !d->m) {
+		fprintf(o->f, "Error: Domain '%s' is not running.", dom);
+		return -EINVAL;
+	}
+	if (strlen(key) != 1 || key[0] <= ' ' || key[0] > '~') {
+		fprintf(o->f, "Error: sysrq key must be one printable character.");
+		return -EINVAL;
+	}
+	machine_sysrq(d->m, key[0]);
+	xlog(x, "(XEN) domain %u (%s): sysrq '%c'", d->id, d->name, key[0]);
+	return 0;
 }
 
 static int do_list(struct xend *x, char **argv, unsigned argc, struct obuf *o)
@@ -863,7 +928,7 @@ static int do_list(struct xend *x, char **argv, unsigned argc, struct obuf *o)
 			}
 		} else {
 			list_line(o->f, best->name, best->id, mem_current(best), best->cfg.vcpus,
-				  state_str(best), best->state == DS_RUNNING ? since(&best->started) : 0);
+				  state_str(best), cpu_time(best));
 		}
 	}
 	/* inactive managed domains */
@@ -1181,8 +1246,9 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 	pthread_mutex_lock(&x->lock);
 	if (!strcmp(cmd, "list")) {
 		r = do_list(x, argv, argc, &o);
-	} else if (!strcmp(cmd, "create") || !strcmp(cmd, "new")) {
-		r = do_create(x, argv, argc, &o, !strcmp(cmd, "create"));
+	} else if (!strcmp(cmd, "create") || !strcmp(cmd, "create-paused") || !strcmp(cmd, "new")) {
+		r = do_create(x, argv, argc, &o, strcmp(cmd, "new") != 0,
+			      !strcmp(cmd, "create-paused"));
 	} else if (!strcmp(cmd, "start") && argc == 2) {
 		char *buf = NULL, *av[PROTO_MAX_ARGS];
 		size_t len;
@@ -1191,7 +1257,7 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 			fprintf(o.f, "Error: Domain '%s' is not a managed domain.", argv[1]);
 			r = -ENOENT;
 		} else {
-			r = do_create(x, av, ac, &o, true);
+			r = do_create(x, av, ac, &o, true, false);
 			free(buf);
 		}
 	} else if (!strcmp(cmd, "delete") && argc == 2) {
@@ -1289,11 +1355,10 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 		r = do_console(x, argv[1], cfd, &o);
 		if (r == 1)
 			kept = 1;
-	} else if ((!strcmp(cmd, "pause") || !strcmp(cmd, "unpause") || !strcmp(cmd, "sysrq")) && argc >= 2) {
-		if (!domain_find(x, argv[1]))
-			r = -ENOENT, fprintf(o.f, "Error: Domain '%s' does not exist.", argv[1]);
-		else
-			r = -ENOSYS, fprintf(o.f, "Error: %s is not supported yet: the board has no pause/sysrq interface", cmd);
+	} else if ((!strcmp(cmd, "pause") || !strcmp(cmd, "unpause")) && argc == 2) {
+		r = do_pause(x, argv[1], !strcmp(cmd, "pause"), &o);
+	} else if (!strcmp(cmd, "sysrq") && argc == 3) {
+		r = do_sysrq(x, argv[1], argv[2], &o);
 	} else {
 		r = -EINVAL;
 		fprintf(o.f, "Error: unknown request '%s' (or wrong number of arguments)", cmd);
@@ -1686,7 +1751,7 @@ int xend_run(const struct xend_opts *o, int ready_fd)
 				    dc.autostart) {
 					struct obuf ob;
 					if (ob_open(&ob) == 0) {
-						do_create(x, av, ac, &ob, true);
+						do_create(x, av, ac, &ob, true, false);
 						ob_close(&ob);
 						xlog(x, "autostart %s: %s", name, ob.b ? ob.b : "");
 						free(ob.b);
