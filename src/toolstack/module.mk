@@ -21,3 +21,5 @@ EXTRA_ALL += $(B)/bin/xl
 CHECKS += tests/toolstack/xm.sh
 SAN_CHECKS += tests/toolstack/xm.sh
 CHECKS += tests/toolstack/fuzz-smoke.sh
+# xm pause / unpause / create -p / sysrq against a counting guest.
+CHECKS += tests/toolstack/pause.sh
