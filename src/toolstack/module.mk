@@ -25,3 +25,4 @@ CHECKS += tests/toolstack/fuzz-smoke.sh
 CHECKS += tests/toolstack/memory.sh
 # xm pause / unpause / create -p / sysrq against a counting guest.
 CHECKS += tests/toolstack/pause.sh
+SAN_CHECKS += tests/toolstack/pause.sh
