@@ -48,15 +48,17 @@ uint64_t machine_read_time(void *opaque)
 	uint64_t base, now;
 	unsigned seq;
 
-	/* time_seq: odd while pause/unpause update base and frozen. */
+	/* time_seq: odd while pause/unpause update base and frozen. The
+	 * clock is read inside the loop: a pause + unpause between it and
+	 * the base would otherwise make time jump forward and then back. */
 	do {
 		while ((seq = atomic_load(&m->time_seq)) & 1)
 			;
 		base = atomic_load(&m->time_base_ns);
 		now = atomic_load(&m->frozen_ns);
+		if (!now)
+			now = mono_ns();
 	} while (atomic_load(&m->time_seq) != seq);
-	if (!now)
-		now = mono_ns();
 	return now > base ? (now - base) / NS_PER_TICK : 0;
 }
 

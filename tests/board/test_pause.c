@@ -29,6 +29,34 @@ static void *run_thread(void *opaque)
 	return NULL;
 }
 
+/* Hammers pause/unpause (the pause count nests across threads) while
+ * another thread checks that mtime never goes backwards. */
+struct hammer { struct machine *m; int rounds; _Atomic bool done; bool backwards; };
+
+static void *hammer_pause(void *opaque)
+{
+	struct hammer *h = opaque;
+	for (int i = 0; i < h->rounds; i++) {
+		machine_pause(h->m);
+		if (machine_unpause(h->m) < 0)
+			h->backwards = true;	/* an unmatched count: flag it too */
+	}
+	return NULL;
+}
+
+static void *watch_time(void *opaque)
+{
+	struct hammer *h = opaque;
+	uint64_t last = machine_read_time(h->m);
+	while (!atomic_load(&h->done)) {
+		uint64_t t = machine_read_time(h->m);
+		if (t < last)
+			h->backwards = true;
+		last = t;
+	}
+	return NULL;
+}
+
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -125,6 +153,22 @@ int main(void)
 	}
 	CHECK(machine_paused_ns(m) >= 1500000000ULL, "pause: paused time accounted (%.2f s)",
 	      machine_paused_ns(m) / 1e9);
+
+	/* Two threads pausing/unpausing at once, a third reading mtime. */
+	struct hammer hm = { .m = m, .rounds = 300 };
+	pthread_t hp[2], hw;
+	pthread_create(&hw, NULL, watch_time, &hm);
+	pthread_create(&hp[0], NULL, hammer_pause, &hm);
+	pthread_create(&hp[1], NULL, hammer_pause, &hm);
+	pthread_join(hp[0], NULL);
+	pthread_join(hp[1], NULL);
+	atomic_store(&hm.done, true);
+	pthread_join(hw, NULL);
+	uint64_t b0 = guest_word(m, 0, 0);
+	sleep_ms(100);
+	CHECK(!hm.backwards, "pause: 2 x 300 concurrent pause/unpause: mtime never went backwards");
+	CHECK(!machine_is_paused(m) && guest_word(m, 0, 0) > b0,
+	      "pause: after the concurrent pause/unpause the machine runs");
 
 	/* A paused machine can be destroyed. */
 	machine_pause(m);
