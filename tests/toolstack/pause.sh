@@ -15,7 +15,7 @@ IMG=$(realpath -m "$GDIR/Image")
 INITRD=$(realpath -m "$GDIR/initramfs.cpio.gz")
 TIMEOUT=${GUEST_TIMEOUT:-150}
 names="create-p-paused create-p-runs-nothing unpause-boots pause-stops-counter pause-list-state
-pause-time-frozen unpause-resumes guest-time-continuous sysrq-help destroy-while-paused"
+pause-time-frozen unpause-resumes guest-time-continuous sysrq-help destroy-while-paused errors"
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in $names; do echo "ok - pause: $n # SKIP no guest image"; done
   exit 0
@@ -91,6 +91,12 @@ t "guest-time-continuous: guest uptime +<1.5 s across a >=2 s pause" \
 $XM sysrq pz h
 t "sysrq-help: xm sysrq pz h makes the guest print its SysRq help" \
   "$(wait_for 15 grep -aq 'sysrq: HELP' "$LOG"; echo $?)" "$(tail -5 "$LOG")"
+
+out=$( { $XM pause nosuch; $XM sysrq pz ab; $XM unpause 0; } 2>&1); rc=$?
+t "errors: unknown domain, a sysrq key of two letters, Domain-0" \
+  "$([ $rc = 1 ] && grep -q "Error: Domain 'nosuch' does not exist." <<<"$out" &&
+     grep -q 'sysrq key must be one printable character' <<<"$out" &&
+     [ "$(grep -c '^Error' <<<"$out")" = 3 ]; echo $?)" "$out"
 
 # -- destroy while paused -----------------------------------------------------
 $XM pause pz
