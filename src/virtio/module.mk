@@ -42,3 +42,10 @@ test-virtio-linux-pair_LIBS := board virtio backend cpu util
 test-virtio-linux-pair_LDLIBS := -lfdt
 CHECKS += $$B/bin/test-virtio-linux-pair
 SAN_CHECKS += $$B/bin/test-virtio-linux-pair
+
+# virtio-input: the power/restart buttons (xm shutdown / xm reboot).
+UNIT_TESTS += test-virtio-input
+test-virtio-input_SRCS := tests/virtio/test_virtio_input.c tests/virtio/vdrv.c
+test-virtio-input_LIBS := $(VT_LIBS)
+CHECKS += $$B/bin/test-virtio-input
+SAN_CHECKS += $$B/bin/test-virtio-input

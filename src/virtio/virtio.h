@@ -47,7 +47,7 @@
 #define VIRTIO_ID_BALLOON 5
 
 #define VIRTIO_MAX_QUEUES 4
-#define VIRTIO_CONFIG_MAX 64
+#define VIRTIO_CONFIG_MAX 256	/* virtio-input needs 136 */
 
 #define VIRTIO_BIT(n) (1ULL << (n))
 

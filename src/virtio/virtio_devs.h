@@ -7,6 +7,7 @@
 #ifndef DOMUS_VIRTIO_VIRTIO_DEVS_H
 #define DOMUS_VIRTIO_VIRTIO_DEVS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,5 +93,34 @@ size_t virtio_console_input(struct virtio_dev *d, const uint8_t *buf, size_t len
  * from in_fd by a backend thread, output written to out_fd. The device owns
  * the backend (closes nothing: the fds stay the caller's). */
 int virtio_console_create_fd(int in_fd, int out_fd, struct virtio_dev **out);
+
+/* ---- input (virtio_input.c): queue 0 events (device -> driver), 1 status ----
+ * A keyboard with two keys, the machine's power and restart buttons; the
+ * guest's input layer turns them into KEY_POWER / KEY_RESTART on
+ * /dev/input/eventN (busybox acpid, systemd-logind act on them). */
+#define VIRTIO_ID_INPUT 18
+#define VIRTIO_INPUT_EV_SYN 0
+#define VIRTIO_INPUT_EV_KEY 1
+#define VIRTIO_INPUT_KEY_POWER 116
+#define VIRTIO_INPUT_KEY_RESTART 0x198
+#define VIRTIO_INPUT_CFG_UNSET 0x00
+#define VIRTIO_INPUT_CFG_ID_NAME 0x01
+#define VIRTIO_INPUT_CFG_ID_SERIAL 0x02
+#define VIRTIO_INPUT_CFG_ID_DEVIDS 0x03
+#define VIRTIO_INPUT_CFG_PROP_BITS 0x10
+#define VIRTIO_INPUT_CFG_EV_BITS 0x11
+#define VIRTIO_INPUT_CFG_ABS_INFO 0x12
+#define VIRTIO_INPUT_NAME "Domus power buttons"
+#define VIRTIO_INPUT_PENDING_MAX 64	/* events held while no buffer is posted */
+int virtio_input_create(struct virtio_dev **out);
+/* Presses and releases key `code` (press, SYN, release, SYN). Events the
+ * driver has no buffer for yet wait in a bounded queue and go out as
+ * buffers arrive. 0, -EINVAL (a key we do not advertise) or -ENOSPC (the
+ * queue is full: the guest is not reading its events). */
+int virtio_input_key(struct virtio_dev *d, unsigned code);
+/* Events queued but not yet delivered. */
+unsigned virtio_input_pending(struct virtio_dev *d);
+/* True once the driver is up with its event queue ready. */
+bool virtio_input_driver_ready(struct virtio_dev *d);
 
 #endif
