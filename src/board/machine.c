@@ -517,8 +517,30 @@ static uint64_t align_down(uint64_t x, uint64_t a)
 	return x & ~(a - 1);
 }
 
+/* ---- buttons (virtio-input) ------------------------------------------ */
+
+/* Adds the buttons in the first free slot; none left is not fatal. */
+static void machine_add_buttons(struct machine *m)
+{
+	struct virtio_dev *dev;
+	if (m->input || m->virtio_slots == (1u << VIRT_VIRTIO_SLOTS) - 1)
+		return;
+	if (virtio_input_create(&dev) < 0 || machine_add_virtio(m, dev) < 0)
+		return;
+	m->input = dev;
+}
+
+int machine_press_button(struct machine *m, enum machine_button b)
+{
+	if (!m->input)
+		return -ENODEV;
+	return virtio_input_key(m->input, b == MACHINE_BUTTON_RESTART ? VIRTIO_INPUT_KEY_RESTART
+								  : VIRTIO_INPUT_KEY_POWER);
+}
+
 int machine_load(struct machine *m, const struct machine_config *cfg)
 {
+	machine_add_buttons(m);
 	uint64_t ram_end = VIRT_RAM_BASE + m->bus.ram_size;
 	struct board_desc d = {
 		.nr_harts = m->nr_harts, .ram_base = VIRT_RAM_BASE,

@@ -97,6 +97,7 @@ struct machine {
 	struct virtio_mmio *virtio[VIRT_VIRTIO_SLOTS];
 	uint32_t virtio_slots;
 	struct virtio_dev *balloon;	/* owned by its virtio slot; or NULL */
+	struct virtio_dev *input;	/* power/restart buttons; or NULL */
 	struct console_backend console;
 	/* Guest time: mtime = (now - time_base_ns) / tick, where now is
 	 * CLOCK_MONOTONIC, or frozen_ns while paused. Unpause moves the base
@@ -148,6 +149,18 @@ int machine_balloon_set(struct machine *m, uint64_t bytes);
 uint64_t machine_balloon_actual(const struct machine *m);
 /* Bytes of guest RAM the balloon device has returned to the host. */
 uint64_t machine_balloon_held(const struct machine *m);
+/* The machine's buttons: a virtio-input device that machine_load() adds to
+ * every machine (in the first free virtio slot, after the caller's
+ * devices). Pressing one sends the key (KEY_POWER / KEY_RESTART) to the
+ * guest, which decides what to do (busybox acpid, systemd-logind: clean
+ * power-off / reboot). Presses before the guest driver is up are held
+ * (bounded). 0, -ENODEV (no free slot was left for the device) or -ENOSPC
+ * (the guest is not reading its events). Any thread. */
+enum machine_button {
+	MACHINE_BUTTON_POWER,
+	MACHINE_BUTTON_RESTART,
+};
+int machine_press_button(struct machine *m, enum machine_button b);
 /* Loads the images, builds the device tree, sets up the boot hart(s). */
 int machine_load(struct machine *m, const struct machine_config *cfg);
 /* Writes the device tree blob (after machine_load). */
