@@ -23,6 +23,7 @@ SAN_CHECKS += tests/toolstack/xm.sh
 CHECKS += tests/toolstack/fuzz-smoke.sh
 # memory: balloon, xm mem-set/mem-max, accounting, RSS (skips without a guest)
 CHECKS += tests/toolstack/memory.sh
+SAN_CHECKS += tests/toolstack/memory.sh
 # xm pause / unpause / create -p / sysrq against a counting guest.
 CHECKS += tests/toolstack/pause.sh
 SAN_CHECKS += tests/toolstack/pause.sh
