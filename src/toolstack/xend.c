@@ -1028,10 +1028,22 @@ static int do_control(struct xend *x, const char *dom, const char *what, struct 
 	snprintf(p, sizeof(p), "/local/domain/%u/control/shutdown", d->id);
 	if (x->xs)
 		xs_write(x->xs, XS_NO_TXN, p, what, strlen(what));
-	xlog(x, "domain %u (%s): %s requested", d->id, d->name, what);
-	/* "poweroff"/"reboot" also reach the guest through the console as
-	 * Magic SysRq would be needed; see docs/toolstack.md. */
-	return 0;
+	/* As Xen's PV guests read control/shutdown, an unmodified guest
+	 * honours a button: KEY_POWER / KEY_RESTART on the machine's
+	 * virtio-input device (busybox acpid, systemd-logind); see
+	 * docs/toolstack.md. The domain then follows on_poweroff/on_reboot. */
+	int r = 0;
+	if (d->m) {
+		r = machine_press_button(d->m, strcmp(what, "reboot") ? MACHINE_BUTTON_POWER
+								   : MACHINE_BUTTON_RESTART);
+		if (r == -ENOSPC)
+			fprintf(o->f, "Error: Domain '%s' is not reading its power button events.", dom);
+		else if (r < 0)
+			fprintf(o->f, "Error: Domain '%s' has no power button (%s).", dom, strerror(-r));
+	}
+	xlog(x, "domain %u (%s): %s requested%s", d->id, d->name, what,
+	     r < 0 ? " (button not pressed)" : ", button pressed");
+	return r;
 }
 
 /* ---- memory: xm mem-set / mem-max ---- */
