@@ -27,3 +27,6 @@ SAN_CHECKS += tests/toolstack/memory.sh
 # xm pause / unpause / create -p / sysrq against a counting guest.
 CHECKS += tests/toolstack/pause.sh
 SAN_CHECKS += tests/toolstack/pause.sh
+# xm shutdown / reboot press the virtio-input power/restart button.
+CHECKS += tests/toolstack/shutdown.sh
+SAN_CHECKS += tests/toolstack/shutdown.sh
