@@ -1,6 +1,7 @@
 /*
  * Transport-independent virtio device core: status/feature negotiation,
- * reset, queue enabling, interrupts and the DEVICE_NEEDS_RESET path.
+ * reset, queue enabling, interrupts, the DEVICE_NEEDS_RESET path and the
+ * pop/handle/push loop shared by the device models (virtio_queue_drain).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -159,6 +160,40 @@ void virtio_dev_used(struct virtio_dev *d, unsigned q)
 		d->isr |= VIRTIO_ISR_VQ;
 		update_irq(d);
 	}
+}
+
+int virtio_queue_drain(struct virtio_dev *d, unsigned q, struct virtq_elem *elem,
+		       virtio_drain_fn handle, void *ctx)
+{
+	struct virtq *vq = &d->vq[q];
+	bool pushed = false;
+	for (;;) {
+		int rc = virtq_pop(vq, elem);
+		if (rc == 0) {
+			/* Event index: publish avail_event, then look once more so
+			 * a buffer made available meanwhile is not left waiting. */
+			if (vq->event_idx && virtq_enable_notify(vq))
+				continue;
+			break;
+		}
+		if (rc < 0) {
+			virtio_dev_fail(d, q, vq->err);
+			return -EIO;
+		}
+		int64_t written = handle(d, q, elem, ctx);
+		if (written == VIRTIO_DRAIN_HOLD)
+			continue;
+		if (written < 0)
+			return (int)written;	/* the handler failed the device */
+		if (virtq_push(vq, elem->head, (uint32_t)written) < 0) {
+			virtio_dev_fail(d, q, vq->err);
+			return -EIO;
+		}
+		pushed = true;
+	}
+	if (pushed)
+		virtio_dev_used(d, q);
+	return pushed;
 }
 
 void virtio_dev_config_changed(struct virtio_dev *d)

@@ -125,6 +125,23 @@ void virtio_dev_config_changed(struct virtio_dev *d);
 void virtio_dev_fail(struct virtio_dev *d, unsigned q, const char *why);
 bool virtio_dev_has_feature(const struct virtio_dev *d, unsigned bit);
 
+/* Device work on one chain popped by virtio_queue_drain() (lock held; must
+ * not drop it). Returns the bytes written into the chain, which is then
+ * put on the used ring; or VIRTIO_DRAIN_HOLD: the device keeps the chain
+ * (nothing is pushed); or another negative errno after the handler called
+ * virtio_dev_fail(d, q, why) itself. It may replace e->head with a chain
+ * it held earlier to complete that one instead. */
+typedef int64_t (*virtio_drain_fn)(struct virtio_dev *d, unsigned q, struct virtq_elem *e,
+				   void *ctx);
+#define VIRTIO_DRAIN_HOLD ((int64_t)-1)
+/* Pops every available chain of queue q into *elem, hands it to handle and
+ * pushes it, until the ring is empty (re-checked after publishing the event
+ * index). A malformed ring fails the device (virtio_dev_fail). Interrupts
+ * the driver once at the end if anything was pushed (and no failure).
+ * Returns 1 if something was pushed, 0 if not, or a negative errno. */
+int virtio_queue_drain(struct virtio_dev *d, unsigned q, struct virtq_elem *elem,
+		       virtio_drain_fn handle, void *ctx);
+
 /* Little-endian helpers for config space. */
 void virtio_config_put16(struct virtio_dev *d, unsigned off, uint16_t v);
 void virtio_config_put32(struct virtio_dev *d, unsigned off, uint32_t v);

@@ -87,53 +87,39 @@ static void balloon_inflate(struct virtio_balloon *b, const struct virtq_elem *e
 		release(b, run_pa, run_n);
 }
 
-static void balloon_queue_notify(struct virtio_dev *d, unsigned q)
+static int64_t balloon_handle(struct virtio_dev *d, unsigned q, struct virtq_elem *e, void *ctx)
 {
 	struct virtio_balloon *b = (struct virtio_balloon *)d;
-	struct virtq *vq = &d->vq[q];
-	bool pushed = false;
-	for (;;) {
-		int rc = virtq_pop(vq, &b->elem);
-		if (rc == 0) {
-			if (vq->event_idx && virtq_enable_notify(vq))
-				continue;
-			break;
-		}
-		if (rc < 0) {
-			virtio_dev_fail(d, q, vq->err);
-			return;
-		}
-		if (q == STATSQ) {
-			/* Keep the buffer until the toolstack asks for new stats.
-			 * A driver that sends another one meanwhile gets the old
-			 * one back. */
-			stats_parse(b, &b->elem);
-			if (b->stats_held && virtq_push(vq, b->stats_head, 0) < 0) {
-				virtio_dev_fail(d, q, vq->err);
-				return;
-			}
-			pushed |= b->stats_held;
-			b->stats_held = true;
-			b->stats_head = b->elem.head;
-			continue;
-		}
-		if (q == INFLATEQ) {
-			balloon_inflate(b, &b->elem);
-		} else {
-			/* Deflated pages fault back in on the guest's next touch. */
-			uint64_t n = b->elem.out_len / 4;
-			if (n > BALLOON_MAX_PFNS)
-				n = BALLOON_MAX_PFNS;
-			b->held = n < b->held ? b->held - n : 0;
-		}
-		if (virtq_push(vq, b->elem.head, 0) < 0) {
-			virtio_dev_fail(d, q, vq->err);
-			return;
-		}
-		pushed = true;
+	(void)ctx;
+	if (q == STATSQ) {
+		/* Keep the buffer until the toolstack asks for new stats. A
+		 * driver that sends another one meanwhile gets the old one
+		 * back: it is what the drain loop pushes. */
+		stats_parse(b, e);
+		bool had = b->stats_held;
+		uint16_t old = b->stats_head;
+		b->stats_held = true;
+		b->stats_head = e->head;
+		if (!had)
+			return VIRTIO_DRAIN_HOLD;
+		e->head = old;
+		return 0;
 	}
-	if (pushed)
-		virtio_dev_used(d, q);
+	if (q == INFLATEQ) {
+		balloon_inflate(b, e);
+	} else {
+		/* Deflated pages fault back in on the guest's next touch. */
+		uint64_t n = e->out_len / 4;
+		if (n > BALLOON_MAX_PFNS)
+			n = BALLOON_MAX_PFNS;
+		b->held = n < b->held ? b->held - n : 0;
+	}
+	return 0;
+}
+
+static void balloon_queue_notify(struct virtio_dev *d, unsigned q)
+{
+	virtio_queue_drain(d, q, &((struct virtio_balloon *)d)->elem, balloon_handle, NULL);
 }
 
 /* The driver may write only `actual` (bytes 4..7). */

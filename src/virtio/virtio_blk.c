@@ -143,35 +143,19 @@ done:
 	return written + 1;
 }
 
+static int64_t blk_handle(struct virtio_dev *d, unsigned q, struct virtq_elem *e, void *ctx)
+{
+	(void)ctx;
+	if (e->in_len == 0) {
+		virtio_dev_fail(d, q, "request without a status byte");
+		return -EINVAL;
+	}
+	return blk_request((struct virtio_blk *)d, e);
+}
+
 static void blk_queue_notify(struct virtio_dev *d, unsigned q)
 {
-	struct virtio_blk *b = (struct virtio_blk *)d;
-	struct virtq *vq = &d->vq[q];
-	bool pushed = false;
-	for (;;) {
-		int rc = virtq_pop(vq, &b->elem);
-		if (rc == 0) {
-			if (vq->event_idx && virtq_enable_notify(vq))
-				continue;
-			break;
-		}
-		if (rc < 0) {
-			virtio_dev_fail(d, q, vq->err);
-			return;
-		}
-		if (b->elem.in_len == 0) {
-			virtio_dev_fail(d, q, "request without a status byte");
-			return;
-		}
-		uint32_t written = blk_request(b, &b->elem);
-		if (virtq_push(vq, b->elem.head, written) < 0) {
-			virtio_dev_fail(d, q, vq->err);
-			return;
-		}
-		pushed = true;
-	}
-	if (pushed)
-		virtio_dev_used(d, q);
+	virtio_queue_drain(d, q, &((struct virtio_blk *)d)->elem, blk_handle, NULL);
 }
 
 static void blk_destroy(struct virtio_dev *d)

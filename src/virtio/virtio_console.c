@@ -21,43 +21,24 @@ struct virtio_console {
 	struct virtq_elem rx_elem, tx_elem;
 };
 
-static void console_tx(struct virtio_console *c)
+static int64_t console_tx(struct virtio_dev *d, unsigned q, struct virtq_elem *e, void *ctx)
 {
-	struct virtio_dev *d = &c->dev;
-	struct virtq *vq = &d->vq[TXQ];
-	bool pushed = false;
-	for (;;) {
-		int rc = virtq_pop(vq, &c->tx_elem);
-		if (rc == 0) {
-			if (vq->event_idx && virtq_enable_notify(vq))
-				continue;
-			break;
-		}
-		if (rc < 0) {
-			virtio_dev_fail(d, TXQ, vq->err);
-			return;
-		}
-		size_t budget = CONSOLE_MAX_CHAIN;
-		for (unsigned i = 0; i < c->tx_elem.n_out && budget && c->io.output; i++) {
-			size_t n = c->tx_elem.seg[i].len < budget ? c->tx_elem.seg[i].len : budget;
-			c->io.output(c->io.opaque, c->tx_elem.seg[i].p, n);
-			budget -= n;
-		}
-		if (virtq_push(vq, c->tx_elem.head, 0) < 0) {
-			virtio_dev_fail(d, TXQ, vq->err);
-			return;
-		}
-		pushed = true;
+	struct virtio_console *c = (struct virtio_console *)d;
+	(void)q, (void)ctx;
+	size_t budget = CONSOLE_MAX_CHAIN;
+	for (unsigned i = 0; i < e->n_out && budget && c->io.output; i++) {
+		size_t n = e->seg[i].len < budget ? e->seg[i].len : budget;
+		c->io.output(c->io.opaque, e->seg[i].p, n);
+		budget -= n;
 	}
-	if (pushed)
-		virtio_dev_used(d, TXQ);
+	return 0;
 }
 
 static void console_queue_notify(struct virtio_dev *d, unsigned q)
 {
 	struct virtio_console *c = (struct virtio_console *)d;
 	if (q == TXQ) {
-		console_tx(c);
+		virtio_queue_drain(d, TXQ, &c->tx_elem, console_tx, NULL);
 		return;
 	}
 	if (virtq_check_avail(&d->vq[RXQ], &c->rx_elem) < 0) {

@@ -31,39 +31,24 @@ static size_t fill(uint8_t *p, size_t len)
 	return done;
 }
 
+static int64_t rng_handle(struct virtio_dev *d, unsigned q, struct virtq_elem *e, void *ctx)
+{
+	(void)d, (void)q, (void)ctx;
+	size_t budget = RNG_MAX_PER_REQ, written = 0;
+	for (unsigned i = e->n_out; i < (unsigned)e->n_out + e->n_in && budget; i++) {
+		size_t n = e->seg[i].len < budget ? e->seg[i].len : budget;
+		size_t got = fill(e->seg[i].p, n);
+		written += got;
+		budget -= n;
+		if (got < n)
+			break;
+	}
+	return (uint32_t)written;
+}
+
 static void rng_queue_notify(struct virtio_dev *d, unsigned q)
 {
-	struct virtio_rng *r = (struct virtio_rng *)d;
-	struct virtq *vq = &d->vq[q];
-	bool pushed = false;
-	for (;;) {
-		int rc = virtq_pop(vq, &r->elem);
-		if (rc == 0) {
-			if (vq->event_idx && virtq_enable_notify(vq))
-				continue;
-			break;
-		}
-		if (rc < 0) {
-			virtio_dev_fail(d, q, vq->err);
-			return;
-		}
-		size_t budget = RNG_MAX_PER_REQ, written = 0;
-		for (unsigned i = r->elem.n_out; i < (unsigned)r->elem.n_out + r->elem.n_in && budget; i++) {
-			size_t n = r->elem.seg[i].len < budget ? r->elem.seg[i].len : budget;
-			size_t got = fill(r->elem.seg[i].p, n);
-			written += got;
-			budget -= n;
-			if (got < n)
-				break;
-		}
-		if (virtq_push(vq, r->elem.head, (uint32_t)written) < 0) {
-			virtio_dev_fail(d, q, vq->err);
-			return;
-		}
-		pushed = true;
-	}
-	if (pushed)
-		virtio_dev_used(d, q);
+	virtio_queue_drain(d, q, &((struct virtio_rng *)d)->elem, rng_handle, NULL);
 }
 
 static void rng_destroy(struct virtio_dev *d)
