@@ -154,6 +154,30 @@ int machine_unpause(struct machine *m)
 	return rc;
 }
 
+static uint64_t thread_cpu_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t machine_cpu_ns(struct machine *m)
+{
+	uint64_t t = 0;
+
+	pthread_mutex_lock(&m->state_lock);
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		struct vcpu *v = &m->vcpus[i];
+		t += v->cpu_ns_done;
+		if (v->cpu_clock_valid)
+			t += thread_cpu_ns(v->cpu_clock);
+	}
+	pthread_mutex_unlock(&m->state_lock);
+	return t;
+}
+
 bool machine_is_paused(struct machine *m)
 {
 	return atomic_load(&m->pause_req);
@@ -788,6 +812,14 @@ static void *vcpu_thread(void *opaque)
 	struct vcpu *v = opaque;
 	struct machine *m = v->m;
 	struct hart *h = &v->hart;
+	clockid_t clk;
+
+	if (pthread_getcpuclockid(pthread_self(), &clk) == 0) {
+		pthread_mutex_lock(&m->state_lock);
+		v->cpu_clock = clk;
+		v->cpu_clock_valid = true;
+		pthread_mutex_unlock(&m->state_lock);
+	}
 
 	while (vcpu_pause_point(v)) {
 		int st = atomic_load(&v->hsm);
@@ -825,6 +857,12 @@ static void *vcpu_thread(void *opaque)
 	}
 	atomic_store(&v->running, false);
 	pthread_mutex_lock(&m->state_lock);
+	/* Fold this thread's CPU time in while it still exists: readers
+	 * only sample clocks of live threads (under this lock). */
+	if (v->cpu_clock_valid) {
+		v->cpu_ns_done += thread_cpu_ns(v->cpu_clock);
+		v->cpu_clock_valid = false;
+	}
 	m->active_vcpus--;
 	pthread_cond_broadcast(&m->pause_cond);
 	pthread_mutex_unlock(&m->state_lock);

@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "board/console.h"
 #include "board/layout.h"
@@ -82,6 +83,12 @@ struct vcpu {
 	pthread_cond_t cond;
 	uint64_t start_addr, start_opaque;
 	bool suspend_nonret;
+	/* Host CPU time of this vCPU's thread (xm list Time(s)), under
+	 * m->state_lock: the live thread's clock while cpu_clock_valid, plus
+	 * what earlier threads of this vCPU used (reboot in place). */
+	clockid_t cpu_clock;
+	bool cpu_clock_valid;
+	uint64_t cpu_ns_done;
 };
 
 struct machine {
@@ -183,6 +190,8 @@ int machine_unpause(struct machine *m);
 bool machine_is_paused(struct machine *m);
 /* Total time spent paused (ns), including a pause in progress. */
 uint64_t machine_paused_ns(struct machine *m);
+/* Host CPU time all vCPU threads have used so far, in ns. Any thread. */
+uint64_t machine_cpu_ns(struct machine *m);
 /* Serial BREAK followed by key on UART0 (Linux 8250: magic SysRq). */
 void machine_sysrq(struct machine *m, char key);
 /* Host console input for the guest (UART RX). Any thread. */

@@ -45,14 +45,13 @@ static double cpu_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Time(s) of a domain: how long its vCPUs have been able to run (paused
- * time does not count). Under x->lock. */
+/* Time(s) of a domain, as Xen reports it: the host CPU time its vCPUs
+ * have used (a paused or idle domain's stands still). Under x->lock. */
 static double cpu_time(const struct domain *d)
 {
 	if (d->state != DS_RUNNING || !d->m)
 		return 0;
-	double t = since(&d->started) - machine_paused_ns(d->m) / 1e9;
-	return t > 0 ? t : 0;
+	return machine_cpu_ns(d->m) / 1e9;
 }
 
 static int do_list(struct xend *x, char **argv, unsigned argc, struct obuf *o)

@@ -120,6 +120,13 @@ int main(void)
 	CHECK(guest_word(m, 0, 0) > 0 && guest_word(m, 1, 0) > 0,
 	      "pause: both harts count after unpause (%llu %llu)",
 	      (unsigned long long)guest_word(m, 0, 0), (unsigned long long)guest_word(m, 1, 0));
+	/* xm list's Time(s): the vCPU threads' host CPU time, never more than
+	 * the whole process used, and more than nothing for two busy harts. */
+	uint64_t vc = machine_cpu_ns(m);
+	double pc = cpu_ms();
+	CHECK(vc > 20000000ULL && vc / 1e6 <= pc + 1,
+	      "pause: vCPU CPU time counts what the harts ran (%.1f ms, process %.1f ms)",
+	      vc / 1e6, pc);
 
 	/* Pause a running machine: returns with every vCPU parked. */
 	for (int round = 0; round < 3; round++) {
@@ -129,8 +136,12 @@ int main(void)
 		struct timespec h0, h1;
 		clock_gettime(CLOCK_MONOTONIC, &h0);
 		c0 = cpu_ms();
+		uint64_t v0 = machine_cpu_ns(m);
 		sleep_ms(400);
 		used = cpu_ms() - c0;
+		CHECK(machine_cpu_ns(m) - v0 < 60000000ULL,
+		      "pause: round %d: vCPU CPU time stands still while paused (+%.1f ms)",
+		      round, (machine_cpu_ns(m) - v0) / 1e6);
 		CHECK(guest_word(m, 0, 0) == a0 && guest_word(m, 1, 0) == a1,
 		      "pause: round %d: counters frozen over 400 ms", round);
 		CHECK(used < 60, "pause: round %d: no CPU while paused (%.1f ms)", round, used);

@@ -125,6 +125,13 @@ t "xm list -l: the configuration as an S-expression" \
   "$(grep -q '^(domain' <<<"$out" && grep -q '(uuid 3f9a2b10-5c4d-4e6f-8a7b-9c0d1e2f3a4b)' <<<"$out" &&
      grep -q '(on_crash restart)' <<<"$out" && grep -q '(bridge xenbr0)' <<<"$out"; echo $?)" "$out"
 
+# Time(s) is CPU time, as in Xen: guest1 sits idle at its shell (the console
+# test above talked to it), so over 3 s of wall time it must barely move.
+tm() { $XM list guest1 | awk '$1=="guest1"{print $6}'; }
+a=$(tm); sleep 3; b=$(tm)
+t "xm list Time(s) is CPU time: an idle guest's stands nearly still" \
+  "$(awk -v a="$a" -v b="$b" 'BEGIN{exit !(a > 0 && b - a < 1.0)}'; echo $?)" "before=$a after=$b"
+
 ok=0
 [ "$($XM domid guest2)" = 2 ] || ok=1
 [ "$($XM domname 3)" = guest3 ] || ok=1
