@@ -41,6 +41,10 @@ static const struct cmd_help helps[] = {
 	{ "delete", "<Domain>", "Remove a managed domain from xend's storage." },
 	{ "destroy", "<Domain>", "Terminate a domain immediately." },
 	{ "dmesg", "[-c]", "Read and/or clear xend's message buffer." },
+	{ "dump-core", "[-L|--live] [-C|--crash] <Domain> [Filename]",
+	  "Dump core for a specific domain (an ELF core file; default\n"
+	  "  $DOMUS_STATE/dump/<time>-<name>.<domid>.core; -C: destroy it afterwards;\n"
+	  "  the domain is paused while it dumps, -L is accepted and ignored)." },
 	{ "domid", "<DomainName>", "Convert a domain name to domain id." },
 	{ "domname", "<DomId>", "Convert a domain id to domain name." },
 	{ "help", "[command]", "Display this message or help for one command." },
@@ -409,6 +413,41 @@ static int cmd_shutdown(const struct xm *x, int argc, char **argv, bool reboot)
 	return r;
 }
 
+/* xm dump-core [-C|--crash] [-L|--live] DOM [FILENAME]: FILENAME made
+ * absolute here (xend has its own cwd). -L is accepted for Xen's syntax;
+ * Domus always pauses the domain while it dumps (a consistent image). */
+static int cmd_dump_core(const struct xm *x, int argc, char **argv)
+{
+	bool crash = false;
+	const char *pos[2] = { NULL, NULL };
+	unsigned np = 0;
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "-C") || !strcmp(argv[k], "--crash"))
+			crash = true;
+		else if (!strcmp(argv[k], "-L") || !strcmp(argv[k], "--live"))
+			continue;
+		else if (np < 2 && (argv[k][0] != '-' || !argv[k][1]))
+			pos[np++] = argv[k];
+		else
+			return help_cmd(x, argv[0], stderr), 1;
+	}
+	if (np < 1)
+		return help_cmd(x, argv[0], stderr), 1;
+	char file[PATH_MAX] = "";
+	if (pos[1]) {
+		char cwd[PATH_MAX];
+		if (pos[1][0] == '/')
+			snprintf(file, sizeof(file), "%s", pos[1]);
+		else if (!getcwd(cwd, sizeof(cwd)) ||
+			 snprintf(file, sizeof(file), "%s/%s", cwd, pos[1]) >= (int)sizeof(file)) {
+			fprintf(stderr, "Error: cannot resolve %s: %s\n", pos[1], strerror(errno ? errno : ENAMETOOLONG));
+			return 1;
+		}
+	}
+	const char *req[] = { "dump-core", crash ? "1" : "0", pos[0], file };
+	return xm_call(x, req, pos[1] ? 4 : 3, NULL, false);
+}
+
 int main(int argc, char **argv)
 {
 	struct xm x;
@@ -442,6 +481,8 @@ int main(int argc, char **argv)
 		return cmd_shutdown(&x, ac, av, false);
 	if (!strcmp(cmd, "reboot"))
 		return cmd_shutdown(&x, ac, av, true);
+	if (!strcmp(cmd, "dump-core"))
+		return cmd_dump_core(&x, ac, av);
 	if (!strcmp(cmd, "console")) {
 		if (ac != 2)
 			return help_cmd(&x, cmd, stderr), 1;

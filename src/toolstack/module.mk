@@ -30,3 +30,7 @@ SAN_CHECKS += tests/toolstack/pause.sh
 # xm shutdown / reboot press the virtio-input power/restart button.
 CHECKS += tests/toolstack/shutdown.sh
 SAN_CHECKS += tests/toolstack/shutdown.sh
+# on_crash=rename-restart / coredump-destroy, xm dump-core (ELF cores
+# checked with readelf); skips without a guest image.
+CHECKS += tests/toolstack/lifecycle.sh
+SAN_CHECKS += tests/toolstack/lifecycle.sh

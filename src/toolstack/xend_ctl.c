@@ -320,6 +320,9 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 			kept = 1;
 	} else if ((!strcmp(cmd, "pause") || !strcmp(cmd, "unpause")) && argc == 2) {
 		r = do_pause(x, argv[1], !strcmp(cmd, "pause"), &o);
+	} else if (!strcmp(cmd, "dump-core") && argc >= 3 && argc <= 4) {
+		/* dump-core CRASH(0|1) DOM [ABSFILE] */
+		r = do_dump_core(x, argv[2], argc == 4 ? argv[3] : NULL, !strcmp(argv[1], "1"), &o);
 	} else if (!strcmp(cmd, "sysrq") && argc == 3) {
 		r = do_sysrq(x, argv[1], argv[2], &o);
 	} else {

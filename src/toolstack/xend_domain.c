@@ -8,10 +8,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
 #include "board/machine.h"
+#include "toolstack/coredump.h"
 #include "toolstack/proto.h"
 #include "toolstack/xend_internal.h"
 #include "virtio/virtio_devs.h"
@@ -94,6 +96,81 @@ fail:
 	return r;
 }
 
+/* $DOMUS_STATE/dump/<time>-<name>.<domid>.core, as Xen's xm dump-core
+ * default (/var/xen/dump/%Y-%m%d-%H%M.%S-<name>.<domid>.core). Creates the
+ * directory. */
+static int dump_default_path(struct xend *x, const struct domain *d, char *buf, size_t n,
+			     char *err, size_t errlen)
+{
+	char dir[PATH_MAX], ts[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m%d-%H%M.%S", &tm);
+	snprintf(dir, sizeof(dir), "%s/dump", x->state);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		int r = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-r));
+		return r;
+	}
+	int w = snprintf(buf, n, "%s/%s-%s.%u.core", dir, ts, d->name, d->id);
+	if (w < 0 || (size_t)w >= n) {
+		snprintf(err, errlen, "cannot write core dump %s/...: %s", dir, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* on_*=rename-restart, as Xen's xend: the old instance is not destroyed
+ * but kept (listed in its final state, s or c, holding its memory) under
+ * a new name "Domain-<uuid>" and a new uuid, and keeps its domid; the
+ * restarted instance (d) keeps the name, uuid and configuration. The kept
+ * domain has no console or machine; xm destroy removes it. Under x->lock,
+ * d->m already destroyed. If memory is short the old domain is not kept. */
+static struct domain *preserve_renamed(struct xend *x, struct domain *d, enum machine_exit e)
+{
+	struct domain *o = calloc(1, sizeof(*o));
+	if (!o)
+		goto fail;
+	o->x = x;
+	o->log_fd = -1;
+	o->pty_master = o->pty_slave = -1;
+	for (unsigned k = 0; k < MAX_VIEWERS; k++)
+		o->viewers[k] = -1;
+	pthread_mutex_init(&o->con_lock, NULL);
+	o->id = d->id;
+	uuid_random(o->uuid);
+	snprintf(o->name, sizeof(o->name), "Domain-%s", o->uuid);
+	/* the configuration's numbers; its strings and devices stay with d */
+	o->cfg.memory_mib = d->cfg.memory_mib;
+	o->cfg.maxmem_mib = d->cfg.maxmem_mib;
+	o->cfg.vcpus = d->cfg.vcpus;
+	o->cfg.maxvcpus = d->cfg.maxvcpus;
+	o->cfg.cpu_weight = d->cfg.cpu_weight;
+	o->cfg.cap = d->cfg.cap;
+	o->cfg.on_poweroff = d->cfg.on_poweroff;
+	o->cfg.on_reboot = d->cfg.on_reboot;
+	o->cfg.on_crash = d->cfg.on_crash;
+	memcpy(o->cfg.uuid, o->uuid, sizeof(o->uuid));
+	o->cfg.name = strdup(o->name);
+	if (!o->cfg.name) {
+		pthread_mutex_destroy(&o->con_lock);
+		free(o);
+		goto fail;
+	}
+	o->ram_mib = d->ram_mib;
+	o->started = d->started;
+	o->start_wall = d->start_wall;
+	o->state = e == MACHINE_EXIT_CRASH || e == MACHINE_EXIT_ERROR ? DS_CRASHED : DS_SHUTDOWN;
+	o->next = x->doms;
+	x->doms = o;
+	xlog(x, "(XEN) renaming dead domain %s (%u) to %s", d->name, d->id, o->name);
+	return o;
+fail:
+	xlog(x, "(XEN) domain %s: cannot keep the old instance: %s", d->name, strerror(ENOMEM));
+	return NULL;
+}
+
 static void *domain_thread(void *arg)
 {
 	struct domain *d = arg;
@@ -102,8 +179,6 @@ static void *domain_thread(void *arg)
 	for (;;) {
 		enum machine_exit e = machine_run(d->m);
 		pthread_mutex_lock(&x->lock);
-		machine_destroy(d->m);
-		d->m = NULL;
 		enum cfg_action act;
 		const char *why;
 		switch (e) {
@@ -115,9 +190,25 @@ static void *domain_thread(void *arg)
 		if (d->destroy_req)
 			act = CFG_ACT_DESTROY, why = "destroy";
 		xlog(x, "(XEN) domain %u (%s): %s -> %s", d->id, d->name, why, cfg_action_name(act));
+		if (act == CFG_ACT_COREDUMP_DESTROY || act == CFG_ACT_COREDUMP_RESTART) {
+			/* machine_run has returned: no vCPU runs, no pause needed */
+			char path[PATH_MAX], err[PATH_MAX + 128];
+			if (dump_default_path(x, d, path, sizeof(path), err, sizeof(err)) < 0 ||
+			    coredump_machine(d->m, path, 0, err, sizeof(err)) < 0)
+				xlog(x, "(XEN) domain %u (%s): Error: %s", d->id, d->name, err);
+			else
+				xlog(x, "(XEN) domain %u (%s): core dumped to %s", d->id, d->name, path);
+		}
+		machine_destroy(d->m);
+		d->m = NULL;
+		struct domain *kept = act == CFG_ACT_RENAME_RESTART ? preserve_renamed(x, d, e) : NULL;
 		if (act == CFG_ACT_RESTART || act == CFG_ACT_RENAME_RESTART ||
 		    act == CFG_ACT_COREDUMP_RESTART) {
 			xs_domain_remove(x, d, true);
+			/* the kept domain: its own entries under the old domid and
+			 * its new /vm/<uuid> */
+			if (kept)
+				xs_domain_write(x, kept);
 			d->id = x->next_domid++;
 			d->paused = false;	/* the new instance runs */
 			pthread_mutex_lock(&d->con_lock);
@@ -481,4 +572,47 @@ int do_control(struct xend *x, const char *dom, const char *what, struct obuf *o
 	xlog(x, "domain %u (%s): %s requested%s", d->id, d->name, what,
 	     r < 0 ? " (button not pressed)" : ", button pressed");
 	return r;
+}
+
+/* xm dump-core [-C] DOM [FILE]: pauses the domain for the dump, then
+ * unpauses it (or with crash, destroys it, as Xen's -C). file: absolute
+ * (xm makes it so) or NULL for the default under $DOMUS_STATE/dump. Under
+ * x->lock. */
+int do_dump_core(struct xend *x, const char *dom, const char *file, bool crash, struct obuf *o)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	struct domain *d = domain_find(x, dom);
+	int r;
+
+	if (!d) {
+		fprintf(o->f, "Error: Domain '%s' does not exist.", dom);
+		return -ENOENT;
+	}
+	if (d->state != DS_RUNNING || !d->m) {
+		fprintf(o->f, "Error: Domain '%s' is not running.", dom);
+		return -EINVAL;
+	}
+	if (file && *file) {
+		if (snprintf(path, sizeof(path), "%s", file) >= (int)sizeof(path)) {
+			fprintf(o->f, "Error: cannot write core dump %s: %s", file, strerror(ENAMETOOLONG));
+			return -ENAMETOOLONG;
+		}
+	} else if ((r = dump_default_path(x, d, path, sizeof(path), err, sizeof(err))) < 0) {
+		fprintf(o->f, "Error: %s", err);
+		return r;
+	}
+	if ((r = coredump_machine(d->m, path, 1, err, sizeof(err))) < 0) {
+		fprintf(o->f, "Error: %s", err);
+		xlog(x, "(XEN) domain %u (%s): dump-core: %s", d->id, d->name, err);
+		return r;
+	}
+	xlog(x, "(XEN) domain %u (%s): core dumped to %s", d->id, d->name, path);
+	fprintf(o->f, "Dumping core of domain %s to %s\n", d->name, path);
+	if (crash) {
+		/* the runner thread finishes it as xm destroy does */
+		d->destroy_req = true;
+		machine_stop(d->m, MACHINE_EXIT_QUIT);
+		fprintf(o->f, "Destroying domain %s\n", d->name);
+	}
+	return 0;
 }

@@ -126,6 +126,7 @@ int do_pause(struct xend *x, const char *dom, bool pause, struct obuf *o);
 int do_sysrq(struct xend *x, const char *dom, const char *key, struct obuf *o);
 int do_destroy(struct xend *x, const char *dom, struct obuf *o);
 int do_control(struct xend *x, const char *dom, const char *what, struct obuf *o);
+int do_dump_core(struct xend *x, const char *dom, const char *file, bool crash, struct obuf *o);
 
 /* xend_mem.c: memory accounting, balloon targets */
 uint64_t mem_used(struct xend *x);
