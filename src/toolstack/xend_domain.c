@@ -126,7 +126,7 @@ static int dump_default_path(struct xend *x, const struct domain *d, char *buf, 
  * a new name "Domain-<uuid>" and a new uuid, and keeps its domid; the
  * restarted instance (d) keeps the name, uuid and configuration. The kept
  * domain has no console or machine; xm destroy removes it. Under x->lock,
- * d->m already destroyed. If memory is short the old domain is not kept. */
+ * d->m already destroyed. */
 static struct domain *preserve_renamed(struct xend *x, struct domain *d, enum machine_exit e)
 {
 	struct domain *o = calloc(1, sizeof(*o));

@@ -20,7 +20,7 @@ t() {	# t NAME COND-EXIT-STATUS [detail]
   if [ "$2" = 0 ]; then echo "ok - $1"; else echo "not ok - $1"; failed=1
     [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
 }
-names="rename-restart coredump-destroy dump-core-live dump-core-error"
+names="rename-restart rename-restart-kept coredump-destroy dump-core-live dump-core-error"
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ] || ! command -v readelf >/dev/null; then
   for n in $names; do echo "ok - $n # SKIP no guest image (or readelf)"; done
   exit 0
@@ -59,7 +59,11 @@ t "rename-restart: old instance kept as Domain-<uuid> (same domid, state c), new
   "$([ $rc = 0 ] && awk -v id="$rr_id" '$1 ~ /^Domain-[0-9a-f-]+$/ && length($1)==43 && $2==id && $5=="----c-"{f=1} END{exit !f}' <<<"$out" &&
      awk -v id="$rr_id" '$1=="lc-rr" && $2!=id && $5 ~ /^[rb]/{f=1} END{exit !f}' <<<"$out"; echo $?)" "$out"
 old=$(awk -v id="$rr_id" '$1 ~ /^Domain-/ && $2==id{print $1}' <<<"$out")
-[ -n "$old" ] && $XM destroy "$old" >/dev/null 2>&1
+lo=$($XM list -l "$old" 2>&1)
+$XM destroy "$old" >/dev/null 2>&1; rc=$?
+t "rename-restart-kept: xm list -l shows the kept domain, xm destroy removes it" \
+  "$([ -n "$old" ] && grep -q "(name $old)" <<<"$lo" && [ $rc = 0 ] && gone "$old" &&
+     [ "$($XM domid lc-rr)" != "$rr_id" ]; echo $?)" "$lo $($XM list)"
 
 # -- on_crash=coredump-destroy --------------------------------------------------
 python3 "$here/console.py" "$XM" lc-cd --type "echo c > /proc/sysrq-trigger" >/dev/null
