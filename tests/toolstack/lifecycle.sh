@@ -4,31 +4,14 @@
 # coredump-destroy and xm dump-core (ELF core files checked with readelf).
 # Own mktemp -d DOMUS_STATE; guest cases skip without $B/guest images.
 set -u
-B=${B:-build}
 here=$(cd "$(dirname "$0")" && pwd)
-XM=$B/bin/xm
-XEND=$B/bin/xend
-GDIR=${DOMUS_GUEST_DIR:-$B/guest}
-[ -f "$GDIR/Image" ] || [ -n "${DOMUS_GUEST_DIR:-}" ] || GDIR=$(dirname "$B")/guest
-IMG=$GDIR/Image
-INITRD=$GDIR/initramfs.cpio.gz
-export GUEST_TIMEOUT=${GUEST_TIMEOUT:-150}
-export DOMUS_STATE=$(mktemp -d)
-trap '$XEND stop >/dev/null 2>&1; rm -rf "$DOMUS_STATE"' EXIT
-failed=0
-t() {	# t NAME COND-EXIT-STATUS [detail]
-  if [ "$2" = 0 ]; then echo "ok - $1"; else echo "not ok - $1"; failed=1
-    [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
-}
+. "$here/lib.sh"
+state_init
 names="rename-restart rename-restart-kept coredump-destroy dump-core-live dump-core-error"
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ] || ! command -v readelf >/dev/null; then
   for n in $names; do echo "ok - $n # SKIP no guest image (or readelf)"; done
   exit 0
 fi
-wait_for() {	# wait_for SECONDS COMMAND...
-  local end=$((SECONDS + $1)); shift
-  while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.5; done; return 1
-}
 id_not() { [ "$($XM domid "$1" 2>/dev/null)" != "$2" ] && [ -n "$($XM domid "$1" 2>/dev/null)" ]; }
 gone() { ! $XM domid "$1" >/dev/null 2>&1; }
 # core_ok FILE MEM_MIB VCPUS: ELF core for RISC-V, one LOAD at 0x80000000

@@ -7,36 +7,20 @@
 # cases need $B/guest/Image + initramfs.cpio.gz (DOMUS_GUEST_DIR) and skip
 # without them. Bounds, not timings: the waits are generous.
 set -u
-B=${B:-build}
-XM=$B/bin/xm
-XEND=$B/bin/xend
-GDIR=${DOMUS_GUEST_DIR:-$B/guest}
-[ -f "$GDIR/Image" ] || [ -n "${DOMUS_GUEST_DIR:-}" ] || GDIR=$(dirname "$B")/guest
-IMG=$GDIR/Image
-INITRD=$GDIR/initramfs.cpio.gz
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 WAIT=${MEMORY_TEST_WAIT:-400}	# seconds per wait loop
 names="accounting mem-set-errors mem-max-errors guest-touched mem-set-128-memtotal mem-set-128-xenstore
 mem-set-128-list mem-set-128-rss mem-set-512-memtotal mem-max-lowers-target preballooned"
 skip_all() { for n in $names; do echo "ok - $n # SKIP $1"; done; exit 0; }
 [ -x "$XEND" ] && [ -x "$XM" ] && [ -x "$B/bin/xenstored" ] || skip_all "no xend/xm/xenstored in $B"
-[ -f "$IMG" ] && [ -f "$INITRD" ] || skip_all "no guest image in $GDIR"
+have_guest || skip_all "no guest image in $GDIR"
 
-export DOMUS_STATE=$(mktemp -d)
-trap '$XEND stop >/dev/null 2>&1; rm -rf "$DOMUS_STATE"' EXIT
-failed=0
-t() {	# t NAME COND-EXIT-STATUS [detail]
-  if [ "$2" = 0 ]; then echo "ok - $1"; else echo "not ok - $1"; failed=1
-    [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
-}
+state_init
 info() { $XM info | awk -v k="$1" '$1==k{print $3}'; }
 listmem() { $XM list "$1" 2>/dev/null | awk -v n="$1" '$1==n{print $3}'; }
 rss_mib() { awk '/^VmRSS:/{print int($2/1024)}' "/proc/$(cat "$DOMUS_STATE/xend.pid")/status"; }
 # last "MemTotal: N kB" the guest printed
 memtotal() { grep -a '^MemTotal:' "$DOMUS_STATE/console/$1.log" 2>/dev/null | tail -1 | awk '{print $2}'; }
-wait_for() {	# wait_for SECONDS COMMAND...: until COMMAND succeeds
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 1; done
-}
 
 printf 'dom0-memory 256\nguest-memory 1024\n' >"$DOMUS_STATE/xend.conf"
 $XEND start || { echo "not ok - xend start"; exit 1; }

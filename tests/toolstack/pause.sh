@@ -6,31 +6,15 @@
 # not jumped over the pause. sysrq h makes the guest kernel print its
 # SysRq help. Own mktemp -d DOMUS_STATE; skips without $B/guest images.
 set -u
-B=${B:-build}
-XM=$B/bin/xm
-XEND=$B/bin/xend
-GDIR=${DOMUS_GUEST_DIR:-$B/guest}
-[ -f "$GDIR/Image" ] || [ -n "${DOMUS_GUEST_DIR:-}" ] || GDIR=$(dirname "$B")/guest
-IMG=$(realpath -m "$GDIR/Image")
-INITRD=$(realpath -m "$GDIR/initramfs.cpio.gz")
-TIMEOUT=${GUEST_TIMEOUT:-150}
+T_PREFIX="pause: "
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 names="create-p-paused create-p-runs-nothing unpause-boots pause-stops-counter pause-list-state
 pause-time-frozen unpause-resumes guest-time-continuous sysrq-help destroy-while-paused errors"
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in $names; do echo "ok - pause: $n # SKIP no guest image"; done
   exit 0
 fi
-export DOMUS_STATE=$(mktemp -d)
-trap '$XEND stop >/dev/null 2>&1; rm -rf "$DOMUS_STATE"' EXIT
-failed=0
-t() {	# t NAME COND-EXIT-STATUS [detail]
-  if [ "$2" = 0 ]; then echo "ok - pause: $1"; else echo "not ok - pause: $1"; failed=1
-    [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
-}
-wait_for() {	# wait_for SECONDS COMMAND...
-  local end=$((SECONDS + $1)); shift
-  while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done; return 1
-}
+state_init
 LOG=$DOMUS_STATE/console/pz.log
 last() { grep -ao 'CNT=[0-9]* UP=[0-9.]*' "$LOG" 2>/dev/null | tail -1; }
 cnt() { last | sed -n 's/CNT=\([0-9]*\).*/\1/p'; }

@@ -9,31 +9,15 @@
 # says "poweroff" meanwhile, as Xen); xm shutdown -a -w stops every guest;
 # errors. Own mktemp -d DOMUS_STATE; skips without $B/guest images.
 set -u
-B=${B:-build}
-XM=$B/bin/xm
-XEND=$B/bin/xend
-GDIR=${DOMUS_GUEST_DIR:-$B/guest}
-[ -f "$GDIR/Image" ] || [ -n "${DOMUS_GUEST_DIR:-}" ] || GDIR=$(dirname "$B")/guest
-IMG=$(realpath -m "$GDIR/Image")
-INITRD=$(realpath -m "$GDIR/initramfs.cpio.gz")
-TIMEOUT=${GUEST_TIMEOUT:-150}
+T_PREFIX="shutdown: "
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 names="boot-buttons shutdown-w-30s clean-poweroff reboot-new-domid reboot-clean
 paused-held paused-xenstore paused-unpause-powers-off shutdown-all errors"
 if [ ! -f "$IMG" ] || [ ! -f "$INITRD" ]; then
   for n in $names; do echo "ok - shutdown: $n # SKIP no guest image"; done
   exit 0
 fi
-export DOMUS_STATE=$(mktemp -d)
-trap '$XEND stop >/dev/null 2>&1; rm -rf "$DOMUS_STATE"' EXIT
-failed=0
-t() {	# t NAME COND-EXIT-STATUS [detail]
-  if [ "$2" = 0 ]; then echo "ok - shutdown: $1"; else echo "not ok - shutdown: $1"; failed=1
-    [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
-}
-wait_for() {	# wait_for SECONDS COMMAND...
-  local end=$((SECONDS + $1)); shift
-  while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done; return 1
-}
+state_init
 log() { echo "$DOMUS_STATE/console/$1.log"; }
 ready() { [ "$(grep -ac DOMUS-GUEST-READY "$(log "$1")" 2>/dev/null)" -ge "${2:-1}" ]; }
 gone() { ! $XM domid "$1" >/dev/null 2>&1; }

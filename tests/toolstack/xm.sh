@@ -4,23 +4,9 @@
 # $B/guest/Image + initramfs.cpio.gz (DOMUS_GUEST_DIR) and skip without
 # them; the XenStore layout is read with Debian's xenstore-ls.
 set -u
-B=${B:-build}
 here=$(cd "$(dirname "$0")" && pwd)
-XM=$B/bin/xm
-XEND=$B/bin/xend
-GDIR=${DOMUS_GUEST_DIR:-$B/guest}
-# the sanitizer build (B=build/san) uses the plain build's images
-[ -f "$GDIR/Image" ] || [ -n "${DOMUS_GUEST_DIR:-}" ] || GDIR=$(dirname "$B")/guest
-IMG=$GDIR/Image
-INITRD=$GDIR/initramfs.cpio.gz
-export GUEST_TIMEOUT=${GUEST_TIMEOUT:-150}
-export DOMUS_STATE=$(mktemp -d)
-trap '$XEND stop >/dev/null 2>&1; rm -rf "$DOMUS_STATE"' EXIT
-failed=0
-t() {	# t NAME COND-EXIT-STATUS [detail]
-  if [ "$2" = 0 ]; then echo "ok - $1"; else echo "not ok - $1"; failed=1
-    [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi
-}
+. "$here/lib.sh"
+state_init
 
 # -- no xend needed --------------------------------------------------------
 bad=""
@@ -146,10 +132,6 @@ sleep 1; kill -9 $cpid; wait $cpid 2>/dev/null
 t "killing xm console does not affect the domain" \
   "$($XM list guest2 | grep -Eq '^guest2 +2 +96 +2 +r-----'; echo $?)" "$($XM list)"
 
-wait_for() {	# wait_for SECONDS COMMAND...
-  local end=$((SECONDS + $1)); shift
-  while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.5; done; return 1
-}
 id_not() { [ "$($XM domid "$1" 2>/dev/null)" != "$2" ] && [ -n "$($XM domid "$1" 2>/dev/null)" ]; }
 state_is() { $XM list "$1" 2>/dev/null | awk -v n="$1" -v s="$2" '$1==n && $5==s{f=1} END{exit !f}'; }
 gone() { ! $XM domid "$1" >/dev/null 2>&1; }
