@@ -3,6 +3,7 @@
  * runs hart 0 and maps the outcome to an exit status.
  */
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -123,6 +124,12 @@ int bare_run(const struct bare_opts *o)
 				", cause %" PRIu64 "\n", h->last_trap_pc, h->last_trap_cause);
 			status = BARE_EXIT_DOUBLE_FAULT;
 			break;
+		}
+		if (e == HART_EXIT_PAUSE) {
+			/* bare time advances with retired instructions, so
+			 * sleeping would only add wall time to a spin */
+			sched_yield();
+			continue;
 		}
 		if (e == HART_EXIT_WFI) {
 			uint64_t dl = hart_next_deadline(h), now = bare_time(m);

@@ -6,6 +6,7 @@
 #include "board/machine.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +28,9 @@
 #define NS_PER_TICK (1000000000ULL / VIRT_TIMEBASE_HZ)
 #define IDLE_MAX_NS 1000000000ULL	/* longest sleep without a deadline */
 #define PANIC_GRACE_NS 300000000ULL	/* let the panic message finish */
+/* A spin-wait of this many PAUSE-ended slices sleeps (see HART_EXIT_PAUSE). */
+#define PAUSE_SLEEP 256
+#define PAUSE_SLEEP_NS 50000
 
 /* fw_dynamic_info (OpenSBI firmware docs, fw_dynamic): six XLEN words. */
 #define FW_DYNAMIC_MAGIC 0x4942534fULL	/* "OSBI" */
@@ -844,6 +848,15 @@ static void *vcpu_thread(void *opaque)
 			break;
 		case HART_EXIT_HALT:
 			h->halt = false;	/* HSM or stop: handled above */
+			break;
+		case HART_EXIT_PAUSE:
+			/* A long spin-wait sleeps briefly (a kick ends it) on
+			 * the paravirtual board, whose time is the host's;
+			 * a short one yields the host CPU. */
+			if (h->pause_streak >= PAUSE_SLEEP && m->paravirt)
+				hart_wait(h, PAUSE_SLEEP_NS);
+			else
+				sched_yield();
 			break;
 		case HART_EXIT_DOUBLE_FAULT:
 			log_error("machine", "hart %u: double fault at pc 0x%llx (cause %llu)",

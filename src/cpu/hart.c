@@ -29,14 +29,11 @@
 #define PAGE_MASK 0xfffULL
 /* PAUSE is FENCE with pred = W, succ = 0, fm = 0, rd = rs1 = 0. */
 #define PAUSE_IMM 0x010
-/* A spin-wait (consecutive slices ended by PAUSE) this long yields the host
- * CPU; one this long sleeps briefly (a kick ends the sleep). Spinning
- * vCPUs otherwise burn the host time slices the vCPU they wait for (a
- * lock holder, a stop_machine peer) needs when harts outnumber host
- * cores. */
-#define PAUSE_YIELD 16
-#define PAUSE_SLEEP 256
-#define PAUSE_SLEEP_NS 50000
+/* A spin-wait (consecutive slices ended by PAUSE) this long returns
+ * HART_EXIT_PAUSE, so the caller can give the host CPU to the vCPU being
+ * waited for (a lock holder, a stop_machine peer) when harts outnumber
+ * host CPUs; what to do (yield, sleep, run another vCPU) is its policy. */
+#define PAUSE_EXIT 16
 
 struct hart_icache {
 	struct {
@@ -976,14 +973,9 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		left -= n;
 		h->steps += n;
 		if (unlikely(h->paused)) {
-			/* Sleep only on the paravirtual board, whose time is
-			 * the host's: bare mode's time advances with retired
-			 * instructions, so a sleep there would only add wall
-			 * time to a spin on mtime. */
-			if (++h->pause_streak >= PAUSE_SLEEP && h->env.ecall)
-				hart_wait(h, PAUSE_SLEEP_NS);
-			else if (h->pause_streak >= PAUSE_YIELD)
-				sched_yield();
+			if (++h->pause_streak >= PAUSE_EXIT && !h->halt &&
+			    h->exit_code < 0)
+				return HART_EXIT_PAUSE;
 		} else {
 			h->pause_streak = 0;
 		}
@@ -1105,6 +1097,8 @@ void hart_kick(struct hart *h)
 	pthread_mutex_lock(&h->lock);
 	pthread_cond_broadcast(&h->cond);
 	pthread_mutex_unlock(&h->lock);
+	if (h->env.kick)
+		h->env.kick(h->env.opaque);
 }
 
 void hart_request(struct hart *h, uint32_t req)

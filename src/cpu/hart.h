@@ -35,6 +35,9 @@ struct hart_env {
 	bool (*ecall)(struct hart *h, void *opaque);
 	/* Current value of mtime (timebase ticks). */
 	uint64_t (*read_time)(void *opaque);
+	/* Optional: called by hart_kick (any thread) after it woke
+	 * hart_wait, so a scheduler can make a blocked vCPU runnable. */
+	void (*kick)(void *opaque);
 	void *opaque;
 };
 
@@ -45,6 +48,10 @@ enum hart_exit {
 	HART_EXIT_STOP,		/* hart_request_exit() from another thread */
 	HART_EXIT_HALT,		/* h->halt was set (power off, HTIF exit, ...) */
 	HART_EXIT_DOUBLE_FAULT,	/* trap loop: pc and cause repeat */
+	HART_EXIT_PAUSE,	/* spin-wait: h->pause_streak consecutive slices
+				 * ended at a PAUSE hint; the caller should let
+				 * other vCPUs (the lock holder) run before
+				 * calling hart_run again */
 };
 
 #define HART_TLB_SIZE 1024
@@ -137,7 +144,8 @@ struct hart {
 	uint64_t super_lo, super_hi;	/* VA span of cached superpage pieces (lo > hi: none) */
 	struct hart_icache *icache;	/* decoded-instruction memo (bits -> insn) */
 	bool paused;		/* the slice ended at a PAUSE hint */
-	uint32_t pause_streak;	/* consecutive slices ended by PAUSE (a spin-wait) */
+	uint32_t pause_streak;	/* consecutive slices ended by PAUSE (a spin-wait);
+				 * readable by the caller after HART_EXIT_PAUSE */
 };
 
 /* Interrupt/exception numbers (mcause values without the interrupt bit). */
