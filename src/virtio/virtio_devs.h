@@ -35,6 +35,16 @@ struct net_backend;
 #define VIRTIO_BLK_SIZE_MAX (1u << 20)	/* bytes per segment */
 #define VIRTIO_BLK_MAX_DISCARD_SEG 32
 int virtio_blk_create(struct blk_backend *be, struct virtio_dev **out);
+/* I/O counters since the device was created (xm top's VBD_* columns).
+ * rd/wr: requests completed OK and their 512-byte sectors; err: requests
+ * answered with a status other than OK (bad range, backend error,
+ * unsupported type); oo ("out of requests" in Xen's blkback): always 0,
+ * since requests run synchronously and none ever waits for room. Any
+ * thread; a device that is not virtio-blk reads as all zeros. */
+struct virtio_blk_stats {
+	uint64_t rd_req, rd_sect, wr_req, wr_sect, err_req, oo_req;
+};
+void virtio_blk_get_stats(struct virtio_dev *d, struct virtio_blk_stats *s);
 
 /* ---- net (virtio_net.c): queue 0 receive, 1 transmit ---- */
 #define VIRTIO_NET_F_MTU 3
@@ -44,6 +54,15 @@ int virtio_blk_create(struct blk_backend *be, struct virtio_dev **out);
 #define VIRTIO_NET_HDR_LEN 12		/* struct virtio_net_hdr with num_buffers */
 #define VIRTIO_NET_MTU 1500
 int virtio_net_create(const uint8_t mac[6], struct net_backend *be, struct virtio_dev **out);
+/* Frame counters since creation, the guest's view (tx: frames the guest
+ * sent, handed to the backend; rx: frames delivered into its buffers),
+ * bytes without the virtio-net header; drops: runt/oversized TX chains,
+ * RX frames larger than the posted buffer. Any thread; a device that is
+ * not virtio-net reads as all zeros. */
+struct virtio_net_stats {
+	uint64_t tx_pkts, tx_bytes, tx_drop, rx_pkts, rx_bytes, rx_drop;
+};
+void virtio_net_get_stats(struct virtio_dev *d, struct virtio_net_stats *s);
 /* Link status as seen by the guest (config change interrupt). */
 void virtio_net_set_link(struct virtio_dev *d, int up);
 

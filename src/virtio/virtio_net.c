@@ -7,8 +7,11 @@
  * backend->send() so that a hub can deliver into another device (whose
  * lock it takes) without lock-order trouble. RX arrives on the backend's
  * thread through net_rx(), which takes the device lock.
+ * Frame counters (xm top; the guest's view: tx = sent by the guest) are
+ * relaxed atomics read by virtio_net_get_stats.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +28,14 @@ struct virtio_net {
 	bool tx_busy;			/* a thread is inside the TX loop */
 	struct virtq_elem rx_elem, tx_elem;
 	uint8_t txbuf[VIRTIO_NET_HDR_LEN + NET_FRAME_MAX];
+	/* Frames (without the virtio header) and their bytes; drops. */
+	_Atomic uint64_t tx_pkts, tx_bytes, tx_drop, rx_pkts, rx_bytes, rx_drop;
 };
+
+static void stat_add(_Atomic uint64_t *c, uint64_t v)
+{
+	atomic_fetch_add_explicit(c, v, memory_order_relaxed);
+}
 
 /* Backend -> guest. Called without our lock from the backend's thread. */
 static int net_rx(void *opaque, const void *frame, size_t len)
@@ -53,6 +63,7 @@ static int net_rx(void *opaque, const void *frame, size_t len)
 	}
 	if (n->rx_elem.in_len < VIRTIO_NET_HDR_LEN + len) {
 		virtq_unpop(vq);	/* too small for this frame: drop the frame */
+		stat_add(&n->rx_drop, 1);
 		rc = -EMSGSIZE;
 		goto out;
 	}
@@ -67,6 +78,8 @@ static int net_rx(void *opaque, const void *frame, size_t len)
 		goto out;
 	}
 	virtio_dev_used(d, RXQ);
+	stat_add(&n->rx_pkts, 1);
+	stat_add(&n->rx_bytes, len);
 	rc = 0;
 out:
 	pthread_mutex_unlock(&d->lock);
@@ -100,8 +113,12 @@ static void net_tx(struct virtio_net *n)
 			break;
 		}
 		virtio_dev_used(d, TXQ);
-		if (!ok)
+		if (!ok) {
+			stat_add(&n->tx_drop, 1);
 			continue;	/* runt or oversized frame: dropped */
+		}
+		stat_add(&n->tx_pkts, 1);
+		stat_add(&n->tx_bytes, len - VIRTIO_NET_HDR_LEN);
 		/* Nothing of the ring is held across the unlock: if the driver
 		 * resets meanwhile we just carry on with the queue as it is then. */
 		pthread_mutex_unlock(&d->lock);
@@ -153,6 +170,20 @@ void virtio_net_set_link(struct virtio_dev *d, int up)
 	virtio_config_put16(d, 6, up ? VIRTIO_NET_S_LINK_UP : 0);
 	virtio_dev_config_changed(d);
 	pthread_mutex_unlock(&d->lock);
+}
+
+void virtio_net_get_stats(struct virtio_dev *d, struct virtio_net_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!d || d->ops != &net_ops)
+		return;
+	struct virtio_net *n = (struct virtio_net *)d;
+	s->tx_pkts = atomic_load_explicit(&n->tx_pkts, memory_order_relaxed);
+	s->tx_bytes = atomic_load_explicit(&n->tx_bytes, memory_order_relaxed);
+	s->tx_drop = atomic_load_explicit(&n->tx_drop, memory_order_relaxed);
+	s->rx_pkts = atomic_load_explicit(&n->rx_pkts, memory_order_relaxed);
+	s->rx_bytes = atomic_load_explicit(&n->rx_bytes, memory_order_relaxed);
+	s->rx_drop = atomic_load_explicit(&n->rx_drop, memory_order_relaxed);
 }
 
 int virtio_net_create(const uint8_t mac[6], struct net_backend *be, struct virtio_dev **out)
