@@ -28,6 +28,7 @@
 #include "board/uart.h"
 #include "cpu/bus.h"
 #include "cpu/hart.h"
+#include "hv/sched.h"
 
 /* mip/mie bits (privileged spec); cpu/hart.h may already define them. */
 #ifndef MIP_SSIP
@@ -68,6 +69,13 @@ struct machine_config {
 	const char *bios;		/* M-mode firmware (OpenSBI fw_jump/fw_dynamic) */
 	bool detect_panic;		/* console "Kernel panic - not syncing" -> crash */
 	struct console_backend console;
+	/* Scheduler (src/hv/sched.h): the pool the vCPUs run on, or NULL
+	 * for a private pool of sched_host_cpus() pCPUs. Initial credit
+	 * parameters: weight (0 = 256), cap (percent of a pCPU, 0 = none),
+	 * hard affinity of every vCPU (pCPU bitmask, 0 = all). */
+	struct sched *sched;
+	unsigned sched_weight, sched_cap;
+	uint64_t affinity;
 };
 
 struct vcpu {
@@ -192,6 +200,11 @@ bool machine_is_paused(struct machine *m);
 uint64_t machine_paused_ns(struct machine *m);
 /* Host CPU time all vCPU threads have used so far, in ns. Any thread. */
 uint64_t machine_cpu_ns(struct machine *m);
+/* The machine's scheduler domain (weight/cap, sched_dom_*) and vCPU i's
+ * unit (affinity, sched_unit_get_info), NULL if vcpu >= nr_harts. Valid
+ * from machine_create to machine_destroy. */
+struct sched_dom *machine_sched_dom(struct machine *m);
+struct sched_unit *machine_vcpu_unit(struct machine *m, unsigned vcpu);
 /* Serial BREAK followed by key on UART0 (Linux 8250: magic SysRq). */
 void machine_sysrq(struct machine *m, char key);
 /* Host console input for the guest (UART RX). Any thread. */
