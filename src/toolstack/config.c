@@ -463,10 +463,10 @@ static const struct key_desc key_table[] = {
 	{ "memory", KT_INT, K_MEMORY, NULL },
 	{ "maxmem", KT_INT, K_MAXMEM, NULL },
 	{ "vcpus", KT_INT, K_VCPUS, NULL },
-	{ "maxvcpus", KT_INT, K_MAXVCPUS, "vCPU hotplug is not supported yet; 'vcpus' vCPUs are created" },
-	{ "cpus", KT_CPUS, K_CPUS, "vCPU pinning is not implemented yet; value ignored" },
-	{ "cpu_weight", KT_INT, K_CPU_WEIGHT, "the credit scheduler is not implemented yet; value ignored" },
-	{ "cap", KT_INT, K_CAP, "the credit scheduler is not implemented yet; value ignored" },
+	{ "maxvcpus", KT_INT, K_MAXVCPUS, NULL },
+	{ "cpus", KT_CPUS, K_CPUS, NULL },
+	{ "cpu_weight", KT_INT, K_CPU_WEIGHT, NULL },
+	{ "cap", KT_INT, K_CAP, NULL },
 	{ "kernel", KT_STR, K_KERNEL, NULL },
 	{ "ramdisk", KT_STR, K_RAMDISK, NULL },
 	{ "cmdline", KT_STR, K_CMDLINE, NULL },
@@ -528,6 +528,96 @@ bool cfg_uuid_valid(const char *s)
 		}
 	}
 	return true;
+}
+
+/* Xen's CPU list: items N, N-M, ^N, ^N-M or "all", separated by commas,
+ * applied in order ("0-3,^1" is 0,2,3; "0-3,^1,1" is 0-3). */
+int cfg_cpus_parse(const char *s, uint64_t *mask, char *err, size_t errlen)
+{
+	uint64_t m = 0;
+	const char *p = s;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		bool neg = *p == '^';
+		if (neg)
+			p++;
+		uint64_t bits;
+		if (!strncmp(p, "all", 3) && !neg) {
+			bits = ~0ULL;
+			p += 3;
+		} else {
+			char *e;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			unsigned long a = strtoul(p, &e, 10), b = a;
+			p = e;
+			if (*p == '-') {
+				if (!isdigit((unsigned char)p[1]))
+					goto bad;
+				b = strtoul(p + 1, &e, 10);
+				p = e;
+			}
+			if (a >= CFG_MAX_PCPUS || b >= CFG_MAX_PCPUS) {
+				snprintf(err, errlen, "expected CPU numbers 0 to %d in '%.80s'",
+					 CFG_MAX_PCPUS - 1, s);
+				return -EINVAL;
+			}
+			if (b < a) {
+				snprintf(err, errlen, "expected an ascending CPU range in '%.80s'", s);
+				return -EINVAL;
+			}
+			bits = (b == 63 ? ~0ULL : (1ULL << (b + 1)) - 1) & ~((1ULL << a) - 1);
+		}
+		m = neg ? m & ~bits : m | bits;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (*p++ != ',')
+			goto bad;
+	}
+	if (!m) {
+		snprintf(err, errlen, "expected at least one CPU in '%.80s'", s);
+		return -EINVAL;
+	}
+	*mask = m;
+	return 0;
+bad:
+	snprintf(err, errlen, "expected a CPU list like '0-3,^1' or 'all', got '%.80s'", s);
+	return -EINVAL;
+}
+
+int cfg_cpus_format(uint64_t mask, char *buf, size_t n)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (unsigned c = 0; c < CFG_MAX_PCPUS;) {
+		if (!(mask >> c & 1)) {
+			c++;
+			continue;
+		}
+		unsigned e = c;
+		while (e + 1 < CFG_MAX_PCPUS && (mask >> (e + 1) & 1))
+			e++;
+		int w = e == c ? snprintf(buf + o, n - o, "%s%u", o ? "," : "", c)
+			       : snprintf(buf + o, n - o, "%s%u-%u", o ? "," : "", c, e);
+		if (w < 0 || (size_t)w >= n - o)
+			return -ENOSPC;
+		o += w;
+		c = e + 1;
+	}
+	return 0;
+}
+
+uint64_t domain_config_affinity(const struct domain_config *dc, unsigned vcpu)
+{
+	if (!dc->nr_cpumasks)
+		return ~0ULL;
+	if (!dc->cpus_per_vcpu)
+		return dc->cpumask[0];
+	return vcpu < dc->nr_cpumasks ? dc->cpumask[vcpu] : ~0ULL;
 }
 
 void domain_config_init(struct domain_config *dc)
@@ -935,6 +1025,7 @@ struct applier {
 	struct domain_config *dc;
 	struct cfg_diag *diag;
 	bool oom;
+	char cap_where[300];	/* FILE:LINE:COL of the last cap value */
 };
 
 static int apply(struct applier *a, const char *key, unsigned kline, unsigned kcol,
@@ -1015,22 +1106,39 @@ static int apply(struct applier *a, const char *key, unsigned kline, unsigned kc
 			dc->maxvcpus = v->i;
 		break;
 	case K_CPUS: {
-		char buf[1024];
+		/* A string: one mask for every vCPU; a list: one per vCPU
+		 * (item k for vCPU k), as Xen's xend. */
+		char buf[1024], err[160];
 		size_t n = 0;
 		const struct val *items = v->type == V_LIST ? v->items : v;
 		unsigned cnt = v->type == V_LIST ? v->n : 1;
 		buf[0] = '\0';
-		for (unsigned k = 0; k < cnt && n < sizeof(buf) - 32; k++) {
+		if (v->type == V_LIST && (cnt == 0 || cnt > CFG_MAX_VCPUS)) {
+			diag_add(a->diag, D_ERROR, vw, "expected 1 to %d CPU lists in 'cpus', got %u",
+				 CFG_MAX_VCPUS, cnt);
+			return -EINVAL;
+		}
+		for (unsigned k = 0; k < cnt; k++) {
 			const struct val *it = &items[k];
+			char one[220];
 			if (it->type == V_INT)
-				n += snprintf(buf + n, sizeof(buf) - n, "%s%lld", k ? "," : "", it->i);
+				snprintf(one, sizeof(one), "%lld", it->i);
 			else if (it->type == V_STR)
-				n += snprintf(buf + n, sizeof(buf) - n, "%s%.200s", k ? "," : "", it->s);
+				snprintf(one, sizeof(one), "%.200s", it->s);
 			else {
 				diag_add(a->diag, D_ERROR, vw, "expected a CPU list for 'cpus', got a nested list");
 				return -EINVAL;
 			}
+			if (cfg_cpus_parse(one, &dc->cpumask[k], err, sizeof(err)) < 0) {
+				snprintf(vw, sizeof(vw), "%s:%u:%u", a->fname, it->line, it->col);
+				diag_add(a->diag, D_ERROR, vw, "%s", err);
+				return -EINVAL;
+			}
+			if (n < sizeof(buf) - 1)
+				n += snprintf(buf + n, sizeof(buf) - n, "%s%s", k ? "," : "", one);
 		}
+		dc->nr_cpumasks = cnt;
+		dc->cpus_per_vcpu = v->type == V_LIST;
 		r = set_str(&dc->cpus, buf);
 		break;
 	}
@@ -1042,11 +1150,14 @@ static int apply(struct applier *a, const char *key, unsigned kline, unsigned kc
 		dc->cpu_weight = v->i;
 		break;
 	case K_CAP:
-		if (v->i < 0 || v->i > 6400) {
-			diag_add(a->diag, D_ERROR, vw, "expected cap between 0 and 6400, got %lld", v->i);
+		if (v->i < 0 || v->i > 100 * CFG_MAX_VCPUS) {
+			diag_add(a->diag, D_ERROR, vw, "expected cap between 0 and %d, got %lld",
+				 100 * CFG_MAX_VCPUS, v->i);
 			return -EINVAL;
 		}
 		dc->cap = v->i;
+		/* checked against maxvcpus once the whole file is read */
+		snprintf(a->cap_where, sizeof(a->cap_where), "%s", vw);
 		break;
 	case K_KERNEL: r = set_str(&dc->kernel, v->s); break;
 	case K_RAMDISK: r = set_str(&dc->ramdisk, v->s); break;
@@ -1297,6 +1408,17 @@ int domain_config_parse(const char *text, size_t len, const char *fname,
 		dc->maxmem_mib = dc->memory_mib;
 	if (!dc->maxvcpus || dc->maxvcpus < dc->vcpus)
 		dc->maxvcpus = dc->vcpus;
+	if (dc->cap > 100L * dc->maxvcpus) {
+		diag_add(diag, D_ERROR, a.cap_where[0] ? a.cap_where : fname,
+			 "expected cap between 0 and %u (100 per vCPU, %u vCPUs), got %ld",
+			 100 * dc->maxvcpus, dc->maxvcpus, dc->cap);
+		ret = -EINVAL;
+	}
+	if (dc->cpus_per_vcpu && dc->nr_cpumasks > dc->maxvcpus) {
+		diag_add(diag, D_ERROR, fname, "expected at most %u CPU lists in 'cpus' (one per vCPU), got %u",
+			 dc->maxvcpus, dc->nr_cpumasks);
+		ret = -EINVAL;
+	}
 	if (!dc->cmdline && (dc->root || dc->extra)) {
 		size_t n = (dc->root ? strlen(dc->root) + 6 : 0) + (dc->extra ? strlen(dc->extra) : 0) + 2;
 		dc->cmdline = malloc(n);

@@ -21,6 +21,8 @@
 #define CFG_MAX_LIST 256	/* items in one list */
 #define CFG_MAX_STR 65536	/* bytes in one string literal */
 #define CFG_MAX_DIAG 64		/* messages kept */
+#define CFG_MAX_VCPUS 64	/* vcpus, maxvcpus */
+#define CFG_MAX_PCPUS 64	/* CPU numbers in cpus = / vcpu-pin */
 
 struct cfg_diag {
 	char *text;		/* malloc'd, lines ending in '\n' */
@@ -54,9 +56,12 @@ struct domain_config {
 	char *name;
 	char uuid[37];		/* "" when not given */
 	uint64_t memory_mib, maxmem_mib;
-	unsigned vcpus, maxvcpus;
-	char *cpus;
-	long cpu_weight, cap;
+	unsigned vcpus, maxvcpus;	/* online at boot, created */
+	char *cpus;			/* as written (items joined by ',') */
+	uint64_t cpumask[CFG_MAX_VCPUS];	/* parsed cpus: [0] for all vCPUs, */
+	unsigned nr_cpumasks;		/* or one per vCPU (cpus_per_vcpu: */
+	bool cpus_per_vcpu;		/* the list form); 0: no affinity */
+	long cpu_weight, cap;		/* credit scheduler: 1..65535, 0..100*maxvcpus */
 	char *kernel, *ramdisk, *cmdline, *root, *extra, *firmware;
 	struct cfg_disk disks[CFG_MAX_DISKS];
 	unsigned nr_disks;
@@ -95,6 +100,14 @@ int cfg_vif_parse(const char *spec, const char *where, struct cfg_vif *out,
 		  struct cfg_diag *diag);
 void cfg_disk_free(struct cfg_disk *d);
 void cfg_vif_free(struct cfg_vif *v);
+
+/* Xen's CPU list syntax ("0-3,^1", "all"; items applied in order) into a
+ * mask of CPUs 0..63; -EINVAL with a message in err otherwise (also for an
+ * empty result). cfg_cpus_format writes a mask back as "0-1,3". */
+int cfg_cpus_parse(const char *s, uint64_t *mask, char *err, size_t errlen);
+int cfg_cpus_format(uint64_t mask, char *buf, size_t n);
+/* The hard affinity cpus = gives vCPU `vcpu` (~0 for all CPUs). */
+uint64_t domain_config_affinity(const struct domain_config *dc, unsigned vcpu);
 
 /* Parses memory-ish and uuid strings. */
 bool cfg_uuid_valid(const char *s);

@@ -129,13 +129,13 @@ static void test_diagnostics(void)
 {
 	struct domain_config dc;
 	struct cfg_diag d;
-	int r = parse("name='a'\nkernel='/k'\nfrobnicate = 3\ncpu_weight = 512\n"
+	int r = parse("name='a'\nkernel='/k'\nfrobnicate = 3\non_watchdog = 'reset'\n"
 		      "seclabel='x'\nvfb=['vnc=1']\n", NULL, 0, &dc, &d);
 
 	ok(r == 0, "unknown key is not an error", d.text);
 	ok(d.warnings == 1 && d.text && strstr(d.text, "t.cfg:3:1: warning: unknown key 'frobnicate' ignored"),
 	   "unknown key warning with position", d.text);
-	ok(d.text && strstr(d.text, "t.cfg:4:1: notice: 'cpu_weight' is parsed but not implemented") &&
+	ok(d.text && strstr(d.text, "t.cfg:4:1: notice: 'on_watchdog' is parsed but not implemented") &&
 	   strstr(d.text, "t.cfg:5:1: notice: 'seclabel'") && strstr(d.text, "t.cfg:6:1: notice: 'vfb'"),
 	   "not-implemented notices", d.text);
 	domain_config_free(&dc);
@@ -283,11 +283,65 @@ static void test_data_dir(void)
 	ok(n >= 8, "at least 8 malformed files checked", NULL);
 }
 
+/* cpus= / cpu_weight / cap / maxvcpus (the credit scheduler's keys). */
+static void test_sched_keys(void)
+{
+	struct domain_config dc;
+	struct cfg_diag d;
+	char buf[64], err[160];
+	uint64_t m = 0;
+
+	int r = parse("name='a'\nkernel='/k'\nvcpus=2\nmaxvcpus=4\ncpus='0-3,^1'\n"
+		      "cpu_weight=512\ncap=350\n", NULL, 0, &dc, &d);
+	ok(r == 0 && !d.text && dc.vcpus == 2 && dc.maxvcpus == 4 && dc.cpu_weight == 512 &&
+	   dc.cap == 350 && domain_config_affinity(&dc, 3) == 0xd, "sched keys, no notice", d.text);
+	domain_config_free(&dc);
+	cfg_diag_free(&d);
+	r = parse("name='a'\nkernel='/k'\nvcpus=3\ncpus=['1', '0,2']\n", NULL, 0, &dc, &d);
+	ok(r == 0 && domain_config_affinity(&dc, 0) == 2 && domain_config_affinity(&dc, 1) == 5 &&
+	   domain_config_affinity(&dc, 2) == ~0ULL, "cpus list: one per vCPU", d.text);
+	domain_config_free(&dc);
+	cfg_diag_free(&d);
+	r = parse("name='a'\nkernel='/k'\ncpus='all'\n", NULL, 0, &dc, &d);
+	ok(r == 0 && domain_config_affinity(&dc, 5) == ~0ULL, "cpus all", d.text);
+	domain_config_free(&dc);
+	cfg_diag_free(&d);
+	static const struct { const char *text, *want; } bad[] = {
+		{ "cpus='0-'", "t.cfg:3:6: error: expected a CPU list like '0-3,^1' or 'all', got '0-'" },
+		{ "cpus='3-1'", "t.cfg:3:6: error: expected an ascending CPU range in '3-1'" },
+		{ "cpus='64'", "t.cfg:3:6: error: expected CPU numbers 0 to 63 in '64'" },
+		{ "cpus='1,^1'", "t.cfg:3:6: error: expected at least one CPU in '1,^1'" },
+		{ "cpus=['0', 'x']", "t.cfg:3:12: error: expected a CPU list like" },
+		{ "cpus=['0','1']\nvcpus=1", "t.cfg: error: expected at most 1 CPU lists in 'cpus'" },
+		{ "cpu_weight=0", "t.cfg:3:12: error: expected cpu_weight between 1 and 65535, got 0" },
+		{ "cpu_weight=70000", "t.cfg:3:12: error: expected cpu_weight between 1 and 65535" },
+		{ "cap=-1", "t.cfg:3:5: error: expected cap between 0 and 6400, got -1" },
+		{ "vcpus=2\ncap=201", "t.cfg:4:5: error: expected cap between 0 and 200 (100 per vCPU, 2 vCPUs), got 201" },
+		{ "maxvcpus=65", "t.cfg:3:10: error: expected maxvcpus between 1 and 64, got 65" },
+	};
+	for (unsigned k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		char text[200], name[120];
+		snprintf(text, sizeof(text), "name='a'\nkernel='/k'\n%s\n", bad[k].text);
+		r = parse(text, NULL, 0, &dc, &d);
+		snprintf(name, sizeof(name), "bad sched key: %s", bad[k].text);
+		for (char *c = name; *c; c++)
+			if (*c == '\n')
+				*c = ';';
+		ok(r == -22 && d.text && strstr(d.text, bad[k].want), name, d.text);
+		domain_config_free(&dc);
+		cfg_diag_free(&d);
+	}
+	ok(cfg_cpus_parse("0-3,^1,1", &m, err, sizeof(err)) == 0 && m == 0xf, "order of items", err);
+	ok(cfg_cpus_format(0x2b, buf, sizeof(buf)) == 0 && !strcmp(buf, "0-1,3,5"), "format 0-1,3,5", buf);
+	ok(cfg_cpus_format(~0ULL, buf, sizeof(buf)) == 0 && !strcmp(buf, "0-63"), "format 0-63", buf);
+}
+
 int main(void)
 {
 	test_full();
 	test_overrides();
 	test_diagnostics();
+	test_sched_keys();
 	test_specs();
 	test_data_dir();
 	printf("# %d/%d passed\n", count - failures, count);
