@@ -20,6 +20,7 @@
 
 #include "toolstack/config.h"
 #include "toolstack/proto.h"
+#include "toolstack/top.h"
 #include "toolstack/xend.h"
 
 struct xm {
@@ -63,6 +64,12 @@ static const struct cmd_help helps[] = {
 	{ "shutdown", "<Domain> [-w] | -a [-w]", "Shut down a domain (-w: wait; -a: all domains)." },
 	{ "start", "<DomainName>", "Start a managed domain." },
 	{ "sysrq", "<Domain> <letter>", "Send a sysrq to a domain." },
+	{ "top", "[-d SEC] [-b] [-i N]", "Monitor domains like xentop (also installed as xentop).\n"
+	  "  -d, --delay SEC       seconds between updates (default 3)\n"
+	  "  -b, --batch           plain tables on stdout, no terminal control\n"
+	  "  -i, --iterations N    N updates, then exit\n"
+	  "  keys: q quit, s next sort column, r reverse, i/n/c/m/d/w/t/x sort by\n"
+	  "  id/name/CPU%/memory/VBD_RD/VBD_WR/NETTX/NETRX, +/- change the delay" },
 	{ "unpause", "<Domain>", "Unpause a paused domain." },
 	{ "uptime", "[Domain]", "Print uptime for domains." },
 };
@@ -448,6 +455,47 @@ static int cmd_dump_core(const struct xm *x, int argc, char **argv)
 	return xm_call(x, req, pos[1] ? 4 : 3, NULL, false);
 }
 
+static int top_fetch(void *ctx, char **text)
+{
+	const char *req[] = { "top-sample" };
+	int r = xm_call(ctx, req, 1, text, true);
+	if (r && *text)
+		fprintf(stderr, "%s\n", *text);
+	return r;
+}
+
+/* xm top [-d SEC] [-b] [-i N] (xentop's options). */
+static int cmd_top(const struct xm *x, int argc, char **argv)
+{
+	struct top_opts o = { .delay = 3 };
+	for (int k = 1; k < argc; k++) {
+		const char *a = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
+		char *end;
+		if (!strcmp(a, "-b") || !strcmp(a, "--batch")) {
+			o.batch = true;
+		} else if ((!strcmp(a, "-d") || !strcmp(a, "--delay")) && v) {
+			o.delay = strtod(v, &end);
+			if (*end || !(o.delay >= 0.1 && o.delay <= 3600)) {
+				fprintf(stderr, "Error: invalid delay '%s' (seconds, 0.1 to 3600)\n", v);
+				return 1;
+			}
+			k++;
+		} else if ((!strcmp(a, "-i") || !strcmp(a, "--iterations")) && v) {
+			errno = 0;
+			o.iterations = strtol(v, &end, 10);
+			if (*end || errno || o.iterations < 1) {
+				fprintf(stderr, "Error: invalid number of iterations '%s'\n", v);
+				return 1;
+			}
+			k++;
+		} else {
+			help_cmd(x, "top", stderr);
+			return 1;
+		}
+	}
+	return top_run(&o, top_fetch, (void *)x);
+}
+
 int main(int argc, char **argv)
 {
 	struct xm x;
@@ -456,6 +504,8 @@ int main(int argc, char **argv)
 	xend_default_state(x.state, sizeof(x.state));
 	signal(SIGPIPE, SIG_IGN);
 
+	if (!strcmp(x.prog, "xentop"))	/* the same program as xentop */
+		return cmd_top(&x, argc, argv);
 	if (argc < 2) {
 		help_all(&x, stderr);
 		return 1;
@@ -483,6 +533,8 @@ int main(int argc, char **argv)
 		return cmd_shutdown(&x, ac, av, true);
 	if (!strcmp(cmd, "dump-core"))
 		return cmd_dump_core(&x, ac, av);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(&x, ac, av);
 	if (!strcmp(cmd, "console")) {
 		if (ac != 2)
 			return help_cmd(&x, cmd, stderr), 1;

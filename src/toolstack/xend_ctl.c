@@ -1,6 +1,7 @@
 /*
  * xend control socket (proto.h): listening, reading one request per
- * client and dispatching it; xm list / info / uptime / state output.
+ * client and dispatching it; xm list / uptime / state output (info and
+ * top-sample: xend_info.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -156,25 +157,6 @@ static int do_list(struct xend *x, char **argv, unsigned argc, struct obuf *o)
 	return 0;
 }
 
-static void do_info(struct xend *x, struct obuf *o)
-{
-	struct utsname_lite { char s[256]; } host;
-	if (gethostname(host.s, sizeof(host.s)))
-		snprintf(host.s, sizeof(host.s), "localhost");
-	uint64_t used = mem_used(x);
-	fprintf(o->f, "host                   : %s\n", host.s);
-	fprintf(o->f, "machine                : riscv64 (Domus interpreter)\n");
-	fprintf(o->f, "nr_cpus                : %u\n", x->pcpus);
-	fprintf(o->f, "total_memory           : %llu\n", (unsigned long long)(x->dom0_mem_mib + x->guest_mem_mib));
-	fprintf(o->f, "free_memory            : %llu\n",
-		(unsigned long long)(x->guest_mem_mib > used ? x->guest_mem_mib - used : 0));
-	fprintf(o->f, "xen_major              : 0\nxen_minor              : 1\nxen_extra              : -domus\n");
-	fprintf(o->f, "xen_caps               : riscv64-pv\n");
-	fprintf(o->f, "xend_state_dir         : %s\n", x->state);
-	fprintf(o->f, "xend_uptime            : %ld\n", (long)(time(NULL) - x->boot));
-	fprintf(o->f, "xend_relocation_port   : %u\n", x->reloc_port);
-}
-
 static void do_uptime(struct xend *x, char **argv, unsigned argc, struct obuf *o)
 {
 	struct timespec ts;
@@ -295,6 +277,8 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 		r = do_mem_max(x, argv[1], argv[2], &o);
 	} else if (!strcmp(cmd, "info")) {
 		do_info(x, &o);
+	} else if (!strcmp(cmd, "top-sample") && argc == 1) {
+		r = do_top_sample(x, &o);
 	} else if (!strcmp(cmd, "uptime")) {
 		do_uptime(x, argv, argc, &o);
 	} else if (!strcmp(cmd, "dmesg")) {

@@ -67,6 +67,7 @@ static int domain_build(struct domain *d)
 
 	if ((r = machine_create(&mc, &m)) < 0)
 		return r;
+	d->nr_vbd = d->nr_vif = 0;
 	for (unsigned k = 0; k < c->nr_disks; k++) {
 		struct blk_backend *be;
 		if (!c->disks[k].target || !*c->disks[k].target)
@@ -79,6 +80,7 @@ static int domain_build(struct domain *d)
 		}
 		if ((r = machine_add_virtio(m, dev)) < 0)
 			goto fail;
+		d->vbd[d->nr_vbd++] = dev;	/* xm top's counters */
 	}
 	if ((r = virtio_rng_create(&dev)) < 0 || (r = machine_add_virtio(m, dev)) < 0)
 		goto fail;
@@ -199,6 +201,7 @@ static void *domain_thread(void *arg)
 			else
 				xlog(x, "(XEN) domain %u (%s): core dumped to %s", d->id, d->name, path);
 		}
+		x->gone_cpu_ns += machine_cpu_ns(d->m);	/* xm top: Domain-0's share */
 		machine_destroy(d->m);
 		d->m = NULL;
 		struct domain *kept = act == CFG_ACT_RENAME_RESTART ? preserve_renamed(x, d, e) : NULL;

@@ -31,9 +31,33 @@
 
 struct machine;
 struct pollfd;
+struct sched;
+struct virtio_dev;
 struct xs_handle;
 
 enum dstate { DS_RUNNING, DS_SHUTDOWN, DS_CRASHED, DS_DEAD };
+
+/* The control channel to the guest agent (xend_sched.c): a virtio-console
+ * port in every domain, one text line per request and per answer
+ * (docs/toolstack.md). Locks: tx_lock (pending requests) is taken before
+ * the device's lock; rx_lock (answers) is taken under the device's lock
+ * (the output callback), so neither is held while taking the other. */
+#define CTL_TX 2048
+#define CTL_LINE 128
+#define CTL_LINES 32
+struct ctlchan {
+	pthread_mutex_t tx_lock;
+	struct virtio_dev *dev;		/* this instance's port, NULL once the
+					 * machine is gone (under tx_lock) */
+	char tx[CTL_TX];		/* requests the guest has no buffer for yet */
+	size_t tx_len;
+	pthread_mutex_t rx_lock;
+	char part[CTL_LINE];		/* the line being received */
+	size_t part_len;
+	char lines[CTL_LINES][CTL_LINE];	/* last answers, a ring */
+	uint64_t nr_lines;		/* lines received so far */
+	bool hello;			/* the agent said hello */
+};
 
 struct xend;
 
@@ -55,6 +79,12 @@ struct domain {
 					 * Xen's pause by the system controller) */
 	struct timespec started;	/* this instance */
 	double start_wall;
+	/* This instance's virtio-blk / virtio-net devices (owned by d->m,
+	 * valid while d->m is): xm top's I/O counters. */
+	struct virtio_dev *vbd[CFG_MAX_DISKS];
+	unsigned nr_vbd;
+	struct virtio_dev *vif[CFG_MAX_VIFS];
+	unsigned nr_vif;
 	/* console */
 	pthread_mutex_t con_lock;
 	int log_fd;
@@ -64,6 +94,7 @@ struct domain {
 	int viewers[MAX_VIEWERS];
 	char ring[CON_RING];
 	size_t ring_len;
+	struct ctlchan ctl;
 };
 
 struct xend {
@@ -75,7 +106,10 @@ struct xend {
 	struct domain *doms;
 	unsigned next_domid;
 	uint64_t dom0_mem_mib, guest_mem_mib;
-	unsigned pcpus;
+	unsigned pcpus;			/* the scheduler's pool (xend config "pcpus") */
+	unsigned dom0_cpus;		/* Domain-0's vCPUs (xend config "dom0-cpus";
+					 * Domain-0 is the host: display only) */
+	struct sched *sched;		/* one pool shared by every domain */
 	char network_script[256], reloc_hosts[256];
 	unsigned reloc_port;
 	char xenstored[PATH_MAX];
@@ -84,6 +118,8 @@ struct xend {
 	char ring[MSG_RING];
 	size_t ring_len;
 	time_t boot;
+	uint64_t gone_cpu_ns;		/* vCPU time of destroyed machines (xm top's
+					 * Domain-0 = process CPU minus all guests') */
 };
 
 /* Text buffer for replies. */
@@ -133,6 +169,26 @@ uint64_t mem_used(struct xend *x);
 uint64_t mem_current(const struct domain *d);
 int do_mem_set(struct xend *x, const char *dom, const char *size, struct obuf *o);
 int do_mem_max(struct xend *x, const char *dom, const char *size, struct obuf *o);
+
+/* xend_info.c: xm info, the xm top sample */
+void do_info(struct xend *x, struct obuf *o);
+int do_top_sample(struct xend *x, struct obuf *o);
+
+/* xend_sched.c: the credit scheduler's settings, vCPUs, the control
+ * channel. ctl_* under x->lock except where noted. */
+void ctl_init(struct ctlchan *c);
+void ctl_fini(struct ctlchan *c);
+/* A new control-channel port for the domain's next machine instance. */
+int ctl_create(struct domain *d, struct virtio_dev **out);
+/* Applies cfg weight/cap/affinity to d->m (after machine_create). */
+int sched_apply_config(struct domain *d, char *err, size_t errlen);
+int do_sched_credit(struct xend *x, char **argv, unsigned argc, struct obuf *o);
+int do_vcpu_list(struct xend *x, char **argv, unsigned argc, struct obuf *o);
+int do_vcpu_pin(struct xend *x, const char *dom, const char *vcpu, const char *cpus,
+		struct obuf *o);
+/* Not under x->lock (it waits for the guest). */
+int do_vcpu_set(struct xend *x, const char *dom, const char *n, const char *wait_s,
+		struct obuf *o);
 
 /* xend_ctl.c: control socket */
 int open_control(struct xend *x);

@@ -1,0 +1,14 @@
+# System tests of xend/xm added for issue 6 (each helper keeps to its own
+# lines; the older toolstack tests are in src/toolstack/module.mk).
+
+# -- info helper: xm info, xm top / xentop ------------------------------------
+# xentop: xm under its other name (it runs `xm top`)
+$(B)/bin/xentop: $(B)/bin/xm
+	ln -sf xm $@
+EXTRA_ALL += $(B)/bin/xentop
+# xm info's xen_changeset / cc_compile_by: the tree's commit and the user
+# when xend_info.c was compiled (rebuilt when HEAD moves).
+INFO_CHANGESET := $(shell git log -1 --date=format:'%a %b %d %H:%M:%S %Y %z' --format='%cd git:%h' 2>/dev/null)
+$(B)/obj/src/toolstack/xend_info.o: CFLAGS += -DDOMUS_CHANGESET='"$(or $(INFO_CHANGESET),unavailable)"' \
+	-DDOMUS_COMPILE_BY='"$(or $(shell id -un 2>/dev/null),unknown)"'
+$(B)/obj/src/toolstack/xend_info.o: $(wildcard .git/HEAD .git/refs/heads/main)
