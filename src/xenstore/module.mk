@@ -11,3 +11,8 @@ $(foreach t,$(XS_TOOLS),$(eval $(t)_SRCS := src/xenstore/xstool_main.c)$(eval $(
 PROGRAMS += xenstore-bench
 xenstore-bench_SRCS := src/xenstore/xsbench_main.c
 xenstore-bench_LIBS := xenstore
+
+# The socket ceiling for bench/xenstore.sh: xs_wire framing, canned replies.
+PROGRAMS += xenstore-echo
+xenstore-echo_SRCS := src/xenstore/xsecho_main.c
+xenstore-echo_LIBS :=
