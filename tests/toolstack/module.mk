@@ -12,3 +12,5 @@ INFO_CHANGESET := $(shell git log -1 --date=format:'%a %b %d %H:%M:%S %Y %z' --f
 $(B)/obj/src/toolstack/xend_info.o: CFLAGS += -DDOMUS_CHANGESET='"$(or $(INFO_CHANGESET),unavailable)"' \
 	-DDOMUS_COMPILE_BY='"$(or $(shell id -un 2>/dev/null),unknown)"'
 $(B)/obj/src/toolstack/xend_info.o: $(wildcard .git/HEAD .git/refs/heads/main)
+# xm info: every field sane, free_memory follows a created guest
+CHECKS += tests/toolstack/info.sh
