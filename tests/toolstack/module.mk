@@ -14,3 +14,5 @@ $(B)/obj/src/toolstack/xend_info.o: CFLAGS += -DDOMUS_CHANGESET='"$(or $(INFO_CH
 $(B)/obj/src/toolstack/xend_info.o: $(wildcard .git/HEAD .git/refs/heads/main)
 # xm info: every field sane, free_memory follows a created guest
 CHECKS += tests/toolstack/info.sh
+# xm top -b: parsable, CPU % vs /proc/<xend>/task, VBD counters, pty keys
+CHECKS += tests/toolstack/top.sh
