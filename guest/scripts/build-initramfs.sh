@@ -79,7 +79,7 @@ list=$work/initramfs.list
 		p=${f#.}
 		m=$(stat -c %a "$gdir/rootfs/$f")
 		if [ -d "$gdir/rootfs/$f" ]; then
-			case " /usr /usr/share /etc " in *" $p "*) continue ;; esac
+			case " /usr /usr/bin /usr/sbin /usr/share /etc " in *" $p "*) continue ;; esac
 			echo "dir $p 0$m 0 0"
 		else
 			echo "file $p $gdir/rootfs/$f 0$m 0 0"
