@@ -61,6 +61,18 @@ static const struct cmd_help helps[] = {
 	{ "pause", "<Domain>", "Pause execution of a domain." },
 	{ "reboot", "<Domain> [-w]", "Reboot a domain (-w: wait for the new instance)." },
 	{ "rename", "<Domain> <NewDomainName>", "Rename a domain." },
+	{ "sched-credit", "[-d <Domain> [-w <Weight>] [-c <Cap>]] | -s [-t <TSlice>] [-r <RateLimit>]",
+	  "Get/set credit scheduler parameters.\n"
+	  "  -d DOMAIN, --domain=DOMAIN  the domain (without -w/-c: show only it)\n"
+	  "  -w WEIGHT, --weight=WEIGHT  its weight, 1-65535 (default 256): the share of\n"
+	  "                              contended CPU time, relative to other domains\n"
+	  "  -c CAP, --cap=CAP           its cap in percent of one pCPU (0: none; at most\n"
+	  "                              100 per vCPU)\n"
+	  "  -s, --schedparam            the pool-wide parameters instead:\n"
+	  "  -t MS, --tslice_ms=MS       timeslice, 1-1000 ms (default 30)\n"
+	  "  -r US, --ratelimit_us=US    shortest run before a preemption, 0 or\n"
+	  "                              100-500000 us, at most the timeslice (default 1000)\n"
+	  "  Without options: every domain's weight and cap." },
 	{ "shutdown", "<Domain> [-w] | -a [-w]", "Shut down a domain (-w: wait; -a: all domains)." },
 	{ "start", "<DomainName>", "Start a managed domain." },
 	{ "sysrq", "<Domain> <letter>", "Send a sysrq to a domain." },
@@ -72,6 +84,16 @@ static const struct cmd_help helps[] = {
 	  "  id/name/CPU%/memory/VBD_RD/VBD_WR/NETTX/NETRX, +/- change the delay" },
 	{ "unpause", "<Domain>", "Unpause a paused domain." },
 	{ "uptime", "[Domain]", "Print uptime for domains." },
+	{ "vcpu-list", "[Domain, ...]", "List the VCPUs for all/some domains.\n"
+	  "  CPU: the pCPU a vCPU is on ('-' when none); State: r running, b blocked,\n"
+	  "  p offline or paused; CPU Affinity: the pCPUs it may use ('any cpu': all)." },
+	{ "vcpu-pin", "<Domain> <VCPU|all> <CPUs|all>", "Set which CPUs a VCPU can use.\n"
+	  "  CPUs: a list like 0-3,5,^1 (ranges, ^ excludes) or all. A running vCPU\n"
+	  "  moves at once; the pinning is kept across a restart of the domain." },
+	{ "vcpu-set", "<Domain> <vCPUs>", "Set the number of active VCPUs of a domain (1 to maxvcpus).\n"
+	  "  The guest takes CPUs offline/online through its agent (domus-agent on the\n"
+	  "  control channel); waits until the hypervisor sees it, at most\n"
+	  "  $DOMUS_VCPU_SET_WAIT seconds (default 10)." },
 };
 
 static void help_all(const struct xm *x, FILE *f)
@@ -420,6 +442,92 @@ static int cmd_shutdown(const struct xm *x, int argc, char **argv, bool reboot)
 	return r;
 }
 
+/* xm sched-credit: options parsed here, sent as "sched-credit" [-d DOM
+ * [W C]] | -s [T R] ("" = unchanged) for xend_sched.c. */
+static int cmd_sched_credit(const struct xm *x, int argc, char **argv)
+{
+	const char *dom = NULL, *w = NULL, *c = NULL, *t = NULL, *r = NULL;
+	bool s = false;
+	for (int k = 1; k < argc; k++) {
+		static const struct { const char *sh, *lo; } opt[] = {
+			{ "-d", "--domain" }, { "-w", "--weight" }, { "-c", "--cap" },
+			{ "-t", "--tslice_ms" }, { "-r", "--ratelimit_us" },
+		};
+		const char **dst[] = { &dom, &w, &c, &t, &r };
+		const char *a = argv[k];
+		if (!strcmp(a, "-s") || !strcmp(a, "--schedparam")) {
+			s = true;
+			continue;
+		}
+		unsigned j;
+		const char *val = NULL;
+		for (j = 0; j < sizeof(opt) / sizeof(opt[0]); j++) {
+			size_t ll = strlen(opt[j].lo);
+			if (!strcmp(a, opt[j].sh) || !strcmp(a, opt[j].lo)) {
+				if (k + 1 >= argc) {
+					fprintf(stderr, "Error: option %s requires an argument\n", a);
+					return 1;
+				}
+				val = argv[++k];
+				break;
+			}
+			if (!strncmp(a, opt[j].lo, ll) && a[ll] == '=') {
+				val = a + ll + 1;
+				break;
+			}
+			if (!strncmp(a, opt[j].sh, 2) && a[2]) {
+				val = a + 2;
+				break;
+			}
+		}
+		if (j == sizeof(opt) / sizeof(opt[0])) {
+			fprintf(stderr, "Error: unexpected argument '%s'\n", a);
+			help_cmd(x, argv[0], stderr);
+			return 1;
+		}
+		*dst[j] = val;
+	}
+	if (s && (dom || w || c)) {
+		fprintf(stderr, "Error: -s cannot be combined with -d, -w or -c.\n");
+		return 1;
+	}
+	if (!s && (t || r)) {
+		fprintf(stderr, "Error: -t and -r need -s.\n");
+		return 1;
+	}
+	if (!dom && (w || c)) {
+		fprintf(stderr, "Error: No domain given.\n");
+		return 1;
+	}
+	const char *req[5] = { "sched-credit" };
+	unsigned n = 1;
+	if (s) {
+		req[n++] = "-s";
+		if (t || r) {
+			req[n++] = t ? t : "";
+			req[n++] = r ? r : "";
+		}
+	} else if (dom) {
+		req[n++] = "-d";
+		req[n++] = dom;
+		if (w || c) {
+			req[n++] = w ? w : "";
+			req[n++] = c ? c : "";
+		}
+	}
+	return xm_call(x, req, n, NULL, false);
+}
+
+/* xm vcpu-set DOM N: xend waits for the guest, so the wait is ours too. */
+static int cmd_vcpu_set(const struct xm *x, int argc, char **argv)
+{
+	if (argc != 3)
+		return help_cmd(x, argv[0], stderr), 1;
+	const char *w = getenv("DOMUS_VCPU_SET_WAIT");
+	const char *req[] = { "vcpu-set", argv[1], argv[2], w && *w ? w : "" };
+	return xm_call(x, req, 4, NULL, false);
+}
+
 /* xm dump-core [-C|--crash] [-L|--live] DOM [FILENAME]: FILENAME made
  * absolute here (xend has its own cwd). -L is accepted for Xen's syntax;
  * Domus always pauses the domain while it dumps (a consistent image). */
@@ -533,6 +641,10 @@ int main(int argc, char **argv)
 		return cmd_shutdown(&x, ac, av, true);
 	if (!strcmp(cmd, "dump-core"))
 		return cmd_dump_core(&x, ac, av);
+	if (!strcmp(cmd, "sched-credit"))
+		return cmd_sched_credit(&x, ac, av);
+	if (!strcmp(cmd, "vcpu-set"))
+		return cmd_vcpu_set(&x, ac, av);
 	if (!strcmp(cmd, "top"))
 		return cmd_top(&x, ac, av);
 	if (!strcmp(cmd, "console")) {
@@ -545,6 +657,7 @@ int main(int argc, char **argv)
 		{ "uptime", 0, 1 }, { "info", 0, 0 }, { "dmesg", 0, 1 }, { "log", 0, 0 },
 		{ "pause", 1, 1 }, { "unpause", 1, 1 }, { "rename", 2, 2 }, { "start", 1, 1 },
 		{ "delete", 1, 1 }, { "sysrq", 2, 2 }, { "mem-set", 2, 2 }, { "mem-max", 2, 2 },
+		{ "vcpu-list", 0, 60 }, { "vcpu-pin", 3, 3 },
 	};
 	for (unsigned k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {
 		if (strcmp(cmd, simple[k].name))
