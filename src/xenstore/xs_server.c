@@ -155,6 +155,7 @@ static void conn_drop_watches(struct xs_conn *c)
         free(w);
         w = nx;
     }
+    c->srv->nwatches -= c->nwatches;
     c->watches = NULL;
     c->nwatches = 0;
 }
@@ -458,6 +459,8 @@ static bool event_seen_before(const struct xs_tree *t, const struct xs_conn *c,
 void xs_server_fire(struct xs_server *s, const char *path, size_t len, bool removed,
                     const struct xs_perm *perms, uint32_t nperms)
 {
+    if (!s->nwatches)
+        return;                                 /* nobody watches anything */
     for (struct xs_conn *c = s->conns; c; c = c->next) {
         if (perms && nperms && !(perm_for(c, perms, nperms) & XS_PERM_READ))
             continue;
@@ -597,7 +600,7 @@ static int write_common(struct xs_req *r, const char *cpath, const uint8_t *val,
         return reply_ok(r);
     if (rc)
         return rc;
-    if (!r->txn) {
+    if (!r->txn && s->nwatches) {
         struct xs_view nv;
         if (xs_db_get(&s->tree, NULL, path, len, &nv) == 0)
             xs_server_fire(s, path, len, false, nv.perms, nv.nperms);
@@ -806,6 +809,7 @@ static int do_watch(struct xs_req *r)
     w->next = c->watches;
     c->watches = w;
     c->nwatches++;
+    c->srv->nwatches++;
     if ((rc = reply_ok(r)))
         return rc;
     watch_event(c, w, w->path, w->plen);        /* fires once when set */
@@ -833,6 +837,7 @@ static int do_unwatch(struct xs_req *r)
             free(w->token);
             free(w);
             c->nwatches--;
+            c->srv->nwatches--;
             return reply_ok(r);
         }
     }

@@ -81,6 +81,7 @@ struct xs_server {
     FILE *log;                    /* request log when log_on */
     bool log_on;
     uint64_t requests;
+    uint32_t nwatches;            /* over all connections; 0: firing is skipped */
     uint64_t saved_gen;           /* tree generation at last state save */
     /* Transport hooks for domains (set by the embedding program, e.g. the
      * hypervisor side attaching a shared ring as an xs_conn for the domain

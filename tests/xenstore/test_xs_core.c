@@ -480,7 +480,18 @@ static void test_watches(struct xs_server *s)
     tap(rqs(w, XS_RESET_WATCHES, 0, "") == XS_RESET_WATCHES, "RESET_WATCHES");
     wr(c, 0, "/local/domain/0/rel/y", "1");
     tap(events_are(w, ""), "no events after RESET_WATCHES");
+    /* Firing is skipped while the server-wide watch count is 0: the count
+     * must follow WATCH, UNWATCH, RESET_WATCHES and closed connections. */
+    tap(s->nwatches == 1, "server watch count follows watch/unwatch/reset (%u)", s->nwatches);
+    struct xs_conn *w2 = xs_conn_new(s, -1, 0);
+    rqv(w2, XS_WATCH, 0, "/cnt|k|");
+    events_clear(w2);
     xs_conn_free(u);
+    wr(c, 0, "/cnt/x", "1");
+    tap(events_are(w2, "/cnt/x|k;") && s->nwatches == 1,
+        "watches fire after another watcher's connection closed");
+    xs_conn_free(w2);
+    tap(s->nwatches == 0, "server watch count 0 once every watcher is gone");
     xs_conn_free(w);
     xs_conn_free(c);
 }
