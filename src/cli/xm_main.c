@@ -80,6 +80,7 @@ static const struct cmd_help helps[] = {
 	  "  -d, --delay SEC       seconds between updates (default 3)\n"
 	  "  -b, --batch           plain tables on stdout, no terminal control\n"
 	  "  -i, --iterations N    N updates, then exit\n"
+	  "  --sample              print xend's raw snapshot once (format: docs/toolstack.md)\n"
 	  "  keys: q quit, s next sort column, r reverse, i/n/c/m/d/w/t/x sort by\n"
 	  "  id/name/CPU%/memory/VBD_RD/VBD_WR/NETTX/NETRX, +/- change the delay" },
 	{ "unpause", "<Domain>", "Unpause a paused domain." },
@@ -581,6 +582,9 @@ static int cmd_top(const struct xm *x, int argc, char **argv)
 		char *end;
 		if (!strcmp(a, "-b") || !strcmp(a, "--batch")) {
 			o.batch = true;
+		} else if (!strcmp(a, "--sample")) {	/* the raw snapshot, for scripts */
+			const char *req[] = { "top-sample" };
+			return xm_call(x, req, 1, NULL, false);
 		} else if ((!strcmp(a, "-d") || !strcmp(a, "--delay")) && v) {
 			o.delay = strtod(v, &end);
 			if (*end || !(o.delay >= 0.1 && o.delay <= 3600)) {

@@ -12,7 +12,10 @@
  *   dom ID STATE CPU_NS MEM_KIB MAXMEM_KIB VCPUS NETS TX_BYTES TX_PKTS
  *       RX_BYTES RX_PKTS VBDS VBD_OO VBD_RD VBD_WR VBD_RSECT VBD_WSECT NAME
  *   ... (Domain-0 first, then every domain xend lists)
+ *   ram ID RESIDENT_KIB      (per running guest: its RAM pages resident
+ *                             in the host; xm top does not show it)
  *   end NUMBER_OF_DOM_LINES
+ * Parsers skip record types they do not know (room for new ones).
  */
 #ifndef DOMUS_TOOLSTACK_TOP_H
 #define DOMUS_TOOLSTACK_TOP_H
