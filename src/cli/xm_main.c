@@ -582,6 +582,8 @@ static int cmd_top(const struct xm *x, int argc, char **argv)
 		char *end;
 		if (!strcmp(a, "-b") || !strcmp(a, "--batch")) {
 			o.batch = true;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {	/* xentop -h */
+			return help_cmd(x, "top", stdout);
 		} else if (!strcmp(a, "--sample")) {	/* the raw snapshot, for scripts */
 			const char *req[] = { "top-sample" };
 			return xm_call(x, req, 1, NULL, false);
