@@ -1,12 +1,12 @@
 /*
  * The virt machine: creation (RAM, devices, harts), image loading and the
- * two boot protocols, the vCPU threads (one host thread per hart, sleeping
- * in WFI/HSM states) and the stop/reset/crash path.
+ * two boot protocols, the vCPUs as scheduling units (their run function:
+ * HSM states, hart_run, WFI -> blocked with a wake deadline) and the
+ * stop/reset/crash path.
  */
 #include "board/machine.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,9 +28,6 @@
 #define NS_PER_TICK (1000000000ULL / VIRT_TIMEBASE_HZ)
 #define IDLE_MAX_NS 1000000000ULL	/* longest sleep without a deadline */
 #define PANIC_GRACE_NS 300000000ULL	/* let the panic message finish */
-/* A spin-wait of this many PAUSE-ended slices sleeps (see HART_EXIT_PAUSE). */
-#define PAUSE_SLEEP 256
-#define PAUSE_SLEEP_NS 50000
 
 /* fw_dynamic_info (OpenSBI firmware docs, fw_dynamic): six XLEN words. */
 #define FW_DYNAMIC_MAGIC 0x4942534fULL	/* "OSBI" */
@@ -98,16 +95,12 @@ void machine_stop(struct machine *m, enum machine_exit why)
 			why = MACHINE_EXIT_CRASH;
 		m->exit = why;
 		atomic_store(&m->stopping, true);
-		for (unsigned i = 0; i < m->nr_harts; i++) {
-			struct vcpu *v = &m->vcpus[i];
-			hart_request(&v->hart, HART_REQ_EXIT);
-			hart_kick(&v->hart);
-			pthread_mutex_lock(&v->lock);
-			pthread_cond_broadcast(&v->cond);
-			pthread_mutex_unlock(&v->lock);
-		}
+		/* Out of hart_run (the kick wakes blocked vCPUs), and run
+		 * even if paused: each then sees `stopping` and ends. */
+		for (unsigned i = 0; i < m->nr_harts; i++)
+			hart_request(&m->vcpus[i].hart, HART_REQ_EXIT);
+		sched_dom_shutdown(m->sdom);
 		pthread_cond_broadcast(&m->state_cond);
-		pthread_cond_broadcast(&m->pause_cond);
 	}
 	pthread_mutex_unlock(&m->state_lock);
 }
@@ -116,31 +109,31 @@ void machine_stop(struct machine *m, enum machine_exit why)
 
 void machine_pause(struct machine *m)
 {
+	bool first;
+
+	pthread_mutex_lock(&m->pause_lock);
 	pthread_mutex_lock(&m->state_lock);
-	if (m->pause_count++ == 0) {
+	first = m->pause_count++ == 0;
+	if (first) {
 		atomic_fetch_add(&m->time_seq, 1);
 		atomic_store(&m->frozen_ns, mono_ns());
 		atomic_fetch_add(&m->time_seq, 1);
 		atomic_store(&m->pause_req, true);
-		/* Out of hart_run, WFI sleeps, HSM stop/suspend waits: each
-		 * then parks at vcpu_pause_point. */
-		for (unsigned i = 0; i < m->nr_harts; i++) {
-			struct vcpu *v = &m->vcpus[i];
-			hart_request(&v->hart, HART_REQ_EXIT);
-			pthread_mutex_lock(&v->lock);
-			pthread_cond_broadcast(&v->cond);
-			pthread_mutex_unlock(&v->lock);
-		}
 	}
-	while (m->active_vcpus > 0 && !atomic_load(&m->stopping))
-		pthread_cond_wait(&m->pause_cond, &m->state_lock);
 	pthread_mutex_unlock(&m->state_lock);
+	/* Outside state_lock: a vCPU may need it (machine_stop) on its way
+	 * off the pCPU. Returns early if the machine is stopping. */
+	if (first)
+		sched_dom_pause(m->sdom);
+	pthread_mutex_unlock(&m->pause_lock);
 }
 
 int machine_unpause(struct machine *m)
 {
+	bool last = false;
 	int rc = 0;
 
+	pthread_mutex_lock(&m->pause_lock);
 	pthread_mutex_lock(&m->state_lock);
 	if (!m->pause_count) {
 		rc = -EINVAL;
@@ -152,34 +145,28 @@ int machine_unpause(struct machine *m)
 		atomic_store(&m->frozen_ns, 0);
 		atomic_fetch_add(&m->time_seq, 1);
 		atomic_store(&m->pause_req, false);
-		pthread_cond_broadcast(&m->pause_cond);
+		last = true;
 	}
 	pthread_mutex_unlock(&m->state_lock);
+	if (last)
+		sched_dom_unpause(m->sdom);
+	pthread_mutex_unlock(&m->pause_lock);
 	return rc;
-}
-
-static uint64_t thread_cpu_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clk, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t machine_cpu_ns(struct machine *m)
 {
-	uint64_t t = 0;
+	return sched_dom_cpu_ns(m->sdom);
+}
 
-	pthread_mutex_lock(&m->state_lock);
-	for (unsigned i = 0; i < m->nr_harts; i++) {
-		struct vcpu *v = &m->vcpus[i];
-		t += v->cpu_ns_done;
-		if (v->cpu_clock_valid)
-			t += thread_cpu_ns(v->cpu_clock);
-	}
-	pthread_mutex_unlock(&m->state_lock);
-	return t;
+struct sched_dom *machine_sched_dom(struct machine *m)
+{
+	return m->sdom;
+}
+
+struct sched_unit *machine_vcpu_unit(struct machine *m, unsigned vcpu)
+{
+	return vcpu < m->nr_harts ? m->vcpus[vcpu].unit : NULL;
 }
 
 bool machine_is_paused(struct machine *m)
@@ -197,28 +184,6 @@ uint64_t machine_paused_ns(struct machine *m)
 		t += mono_ns() - atomic_load(&m->frozen_ns);
 	pthread_mutex_unlock(&m->state_lock);
 	return t;
-}
-
-/* A vCPU thread parks here while the machine is paused. Returns false if
- * the machine is stopping. */
-static bool vcpu_pause_point(struct vcpu *v)
-{
-	struct machine *m = v->m;
-
-	if (!atomic_load(&m->pause_req))
-		return !atomic_load(&m->stopping);
-	pthread_mutex_lock(&m->state_lock);
-	m->active_vcpus--;
-	pthread_cond_broadcast(&m->pause_cond);
-	while (m->pause_count && !atomic_load(&m->stopping))
-		pthread_cond_wait(&m->pause_cond, &m->state_lock);
-	m->active_vcpus++;
-	/* The pause's exit request may still be pending if this vCPU was
-	 * not in hart_run; a stop sets it again under this lock. */
-	if (!atomic_load(&m->stopping))
-		atomic_fetch_and(&v->hart.req, ~HART_REQ_EXIT);
-	pthread_mutex_unlock(&m->state_lock);
-	return !atomic_load(&m->stopping);
 }
 
 static void syscon_event(void *opaque, enum board_event ev, uint32_t code)
@@ -274,6 +239,75 @@ void machine_sysrq(struct machine *m, char key)
 	uart_rx_push(&m->uart, &k, 1);
 }
 
+/* ---- scheduling ---------------------------------------------------- */
+
+static enum sched_run vcpu_run(void *opaque, struct sched_unit *u, uint64_t *deadline_ns);
+
+/* Called under the scheduler's lock: only a flag, no kick (the vCPU is
+ * inside its run function, and hart_run polls req every slice). */
+static void vcpu_preempt(void *opaque)
+{
+	struct vcpu *v = opaque;
+
+	atomic_fetch_or(&v->hart.req, HART_REQ_EXIT);
+}
+
+static const struct sched_unit_ops vcpu_ops = {
+	.run = vcpu_run,
+	.preempt = vcpu_preempt,
+};
+
+/* hart_env.kick: an interrupt, IPI, request or HSM start for the vCPU
+ * makes it runnable if it is blocked (or keeps the wake for its current
+ * run). */
+static void vcpu_kick(void *opaque)
+{
+	struct vcpu *v = opaque;
+
+	if (v->unit)
+		sched_unit_wake(v->unit);
+}
+
+/* The pool (shared, or a private one of the host's CPU count), the
+ * machine's domain with its weight/cap, a unit per vCPU. */
+static int machine_sched_setup(struct machine *m, const struct machine_config *cfg)
+{
+	int rc;
+
+	m->sched = cfg->sched;
+	if (!m->sched) {
+		if ((rc = sched_create(0, &m->own_sched)) < 0)
+			return rc;
+		m->sched = m->own_sched;
+	}
+	if ((rc = sched_dom_create(m->sched, &m->sdom)) < 0)
+		return rc;
+	rc = sched_dom_set(m->sdom, cfg->sched_weight ? cfg->sched_weight : SCHED_WEIGHT_DEFAULT,
+			   cfg->sched_cap);
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		struct vcpu *v = &m->vcpus[i];
+		if ((rc = sched_unit_create(m->sdom, &vcpu_ops, v, &v->unit)) < 0)
+			return rc;
+		if (cfg->affinity && (rc = sched_unit_set_affinity(v->unit, cfg->affinity)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void machine_sched_teardown(struct machine *m)
+{
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		sched_unit_destroy(m->vcpus[i].unit);
+		m->vcpus[i].unit = NULL;
+	}
+	sched_dom_destroy(m->sdom);
+	m->sdom = NULL;
+	sched_destroy(m->own_sched);
+	m->own_sched = NULL;
+}
+
 /* ---- creation ------------------------------------------------------ */
 
 int machine_create(const struct machine_config *cfg, struct machine **out)
@@ -305,8 +339,16 @@ int machine_create(const struct machine_config *cfg, struct machine **out)
 	atomic_store(&m->time_base_ns, mono_ns());
 	pthread_mutex_init(&m->state_lock, NULL);
 	pthread_cond_init(&m->state_cond, NULL);
-	pthread_cond_init(&m->pause_cond, NULL);
+	pthread_mutex_init(&m->pause_lock, NULL);
+	for (unsigned i = 0; i < m->nr_harts; i++) {
+		m->vcpus[i].m = m;
+		m->vcpus[i].id = i;
+		pthread_mutex_init(&m->vcpus[i].lock, NULL);
+	}
 
+	rc = machine_sched_setup(m, cfg);
+	if (rc < 0)
+		goto fail_bus;
 	rc = bus_init(&m->bus, VIRT_RAM_BASE, cfg->ram_size);
 	if (rc < 0)
 		goto fail_bus;
@@ -314,13 +356,10 @@ int machine_create(const struct machine_config *cfg, struct machine **out)
 	struct hart_env env = {
 		.ecall = m->paravirt ? sbi_ecall : NULL,
 		.read_time = vcpu_read_time,
+		.kick = vcpu_kick,
 	};
 	for (unsigned i = 0; i < m->nr_harts; i++) {
 		struct vcpu *v = &m->vcpus[i];
-		v->m = m;
-		v->id = i;
-		pthread_mutex_init(&v->lock, NULL);
-		pthread_cond_init(&v->cond, NULL);
 		env.opaque = v;
 		rc = hart_init(&v->hart, &m->bus, i, &env);
 		if (rc < 0) {
@@ -369,6 +408,12 @@ fail_devs:
 fail_harts:
 	bus_destroy(&m->bus);
 fail_bus:
+	machine_sched_teardown(m);
+	for (unsigned i = 0; i < m->nr_harts; i++)
+		pthread_mutex_destroy(&m->vcpus[i].lock);
+	pthread_mutex_destroy(&m->state_lock);
+	pthread_mutex_destroy(&m->pause_lock);
+	pthread_cond_destroy(&m->state_cond);
 	if (m->clint)
 		free(m->clint->harts);
 	free(m->clint);
@@ -383,10 +428,11 @@ void machine_destroy(struct machine *m)
 		return;
 	for (unsigned i = 0; i < VIRT_VIRTIO_SLOTS; i++)
 		virtio_mmio_destroy(m->virtio[i]);
+	/* The vCPUs are DONE (machine_run joined them) or never ran. */
+	machine_sched_teardown(m);
 	for (unsigned i = 0; i < m->nr_harts; i++) {
 		hart_destroy(&m->vcpus[i].hart);
 		pthread_mutex_destroy(&m->vcpus[i].lock);
-		pthread_cond_destroy(&m->vcpus[i].cond);
 	}
 	plic_destroy(&m->plic);
 	uart_destroy(&m->uart);
@@ -399,7 +445,7 @@ void machine_destroy(struct machine *m)
 	free(m->bootargs);
 	pthread_mutex_destroy(&m->state_lock);
 	pthread_cond_destroy(&m->state_cond);
-	pthread_cond_destroy(&m->pause_cond);
+	pthread_mutex_destroy(&m->pause_lock);
 	free(m);
 }
 
@@ -721,165 +767,145 @@ int machine_dump_dtb(struct machine *m, const char *path)
 	return rc;
 }
 
-/* ---- vCPU threads -------------------------------------------------- */
+/* ---- vCPUs on the pool -------------------------------------------- */
 
-/* Sleep until an interrupt may be pending for h (kick) or its timer is
- * due. */
-static uint64_t vcpu_deadline(struct vcpu *v)
+/* When a blocked vCPU must run again for its timers (only timers whose
+ * interrupt is enabled can end a wait): 0 if one is due now, else a
+ * CLOCK_MONOTONIC time, at most IDLE_MAX_NS ahead (a safety net). */
+static uint64_t vcpu_wake_deadline(struct vcpu *v)
 {
 	struct hart *h = &v->hart;
-	uint64_t dl = UINT64_MAX;
+	uint64_t dl = UINT64_MAX, now = machine_read_time(v->m);
+	uint64_t ns = IDLE_MAX_NS;
 
-	/* Only timers whose interrupt is enabled can end the sleep. */
 	if (h->mie & MIP_MTIP)
 		dl = h->mtimecmp;
 	if (v->m->paravirt && (h->mie & MIP_STIP) && h->stimecmp < dl)
 		dl = h->stimecmp;
-	return dl;
-}
-
-static void vcpu_sleep(struct vcpu *v)
-{
-	struct hart *h = &v->hart;
-	uint64_t now = machine_read_time(v->m), dl = vcpu_deadline(v);
-	uint64_t ns = IDLE_MAX_NS;
-
 	if (dl != UINT64_MAX) {
 		if (dl <= now)
-			return;
+			return 0;
 		if ((dl - now) < IDLE_MAX_NS / NS_PER_TICK)
 			ns = (dl - now) * NS_PER_TICK;
 	}
-	hart_wait(h, ns);
+	return mono_ns() + ns;
 }
 
-/* Wait in the STOPPED state for hart_start (or the machine's end). */
-static void vcpu_park(struct vcpu *v)
+/* HSM START_PENDING -> STARTED: reset and enter S-mode at start_addr. */
+static void vcpu_start(struct vcpu *v)
 {
 	struct machine *m = v->m;
-
-	pthread_mutex_lock(&v->lock);
-	while (atomic_load(&v->hsm) == HSM_STOPPED && !atomic_load(&m->stopping) &&
-	       !atomic_load(&m->pause_req))
-		pthread_cond_wait(&v->cond, &v->lock);
-	if (atomic_load(&v->hsm) == HSM_START_PENDING) {
-		hart_reset(&v->hart);
-		struct hart *h = &v->hart;
-		/* The reset cleared mip: external interrupt lines the PLIC
-		 * still asserts for this hart are only reported on change. */
-		if (plic_context_level(&m->plic, 2 * v->id))
-			hart_set_mip(h, MIP_MEIP);
-		if (plic_context_level(&m->plic, 2 * v->id + 1))
-			hart_set_mip(h, MIP_SEIP);
-		h->medeleg = 0xb1ff;
-		h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
-		h->mcounteren = 0xffffffffu;
-		/* U-mode rdtime/rdcycle/rdinstret work, as under OpenSBI (which
-		 * emulates them when scounteren denies them). */
-		h->scounteren = 7;
-		hart_pmp_allow_all(h);
-		sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
-		atomic_store(&v->hsm, HSM_STARTED);
-	}
-	pthread_mutex_unlock(&v->lock);
-}
-
-/* HSM suspend: sleep until an S-level interrupt is pending and enabled in
- * sie (sstatus.SIE does not matter), then resume. */
-static void vcpu_suspend(struct vcpu *v)
-{
 	struct hart *h = &v->hart;
 
-	atomic_store(&v->hsm, HSM_SUSPENDED);
-	for (;;) {
-		uint64_t pend = atomic_load(&h->mip);
-		if (v->m->paravirt && machine_read_time(v->m) >= h->stimecmp)
-			pend |= MIP_STIP;
-		if (atomic_load(&v->m->stopping) || (pend & h->mie))
-			break;
-		if (atomic_load(&v->m->pause_req)) {
-			vcpu_pause_point(v);
-			continue;
-		}
-		atomic_fetch_and(&h->req, ~HART_REQ_IRQ);	/* consumed: re-checked above */
-		vcpu_sleep(v);
-	}
 	pthread_mutex_lock(&v->lock);
-	if (v->suspend_nonret)
-		sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
-	pthread_mutex_unlock(&v->lock);
+	hart_reset(h);
+	/* The reset cleared mip: external interrupt lines the PLIC still
+	 * asserts for this hart are only reported on change. */
+	if (plic_context_level(&m->plic, 2 * v->id))
+		hart_set_mip(h, MIP_MEIP);
+	if (plic_context_level(&m->plic, 2 * v->id + 1))
+		hart_set_mip(h, MIP_SEIP);
+	h->medeleg = 0xb1ff;
+	h->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
+	h->mcounteren = 0xffffffffu;
+	/* U-mode rdtime/rdcycle/rdinstret work, as under OpenSBI (which
+	 * emulates them when scounteren denies them). */
+	h->scounteren = 7;
+	hart_pmp_allow_all(h);
+	sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
 	atomic_store(&v->hsm, HSM_STARTED);
+	pthread_mutex_unlock(&v->lock);
 }
 
-static void *vcpu_thread(void *opaque)
+/* HSM suspend ends when an S-level interrupt is pending and enabled in
+ * sie (sstatus.SIE does not matter). */
+static bool vcpu_resume_due(struct vcpu *v)
+{
+	struct hart *h = &v->hart;
+	uint64_t pend = atomic_load(&h->mip), now = machine_read_time(v->m);
+
+	if (v->m->paravirt && now >= h->stimecmp)
+		pend |= MIP_STIP;
+	if (now >= h->mtimecmp)
+		pend |= MIP_MTIP;
+	return (pend & h->mie) != 0;
+}
+
+/* The vCPU's run function (struct sched_unit_ops), on a pCPU thread:
+ * HSM transitions, then the guest until it idles (WFI: blocked until a
+ * kick or its timer), spins (PAUSE: yield), is preempted (the
+ * scheduler's HART_REQ_EXIT) or the machine ends (DONE). A kick between
+ * hart_run's WFI and the BLOCK return is kept by the scheduler. */
+static enum sched_run vcpu_run(void *opaque, struct sched_unit *u, uint64_t *deadline_ns)
 {
 	struct vcpu *v = opaque;
 	struct machine *m = v->m;
 	struct hart *h = &v->hart;
-	clockid_t clk;
 
-	if (pthread_getcpuclockid(pthread_self(), &clk) == 0) {
-		pthread_mutex_lock(&m->state_lock);
-		v->cpu_clock = clk;
-		v->cpu_clock_valid = true;
-		pthread_mutex_unlock(&m->state_lock);
-	}
-
-	while (vcpu_pause_point(v)) {
-		int st = atomic_load(&v->hsm);
-		if (st == HSM_STOPPED || st == HSM_START_PENDING) {
-			vcpu_park(v);
+	/* An exit request posted after the last hart_run had returned is
+	 * stale; should_yield tells whether a preemption is live. */
+	atomic_fetch_and(&h->req, ~HART_REQ_EXIT);
+	for (;;) {
+		if (atomic_load(&m->stopping))
+			return SCHED_RUN_DONE;
+		if (sched_unit_should_yield(u))
+			return SCHED_RUN_PREEMPTED;
+		switch (atomic_load(&v->hsm)) {
+		case HSM_STOPPED:
+			return SCHED_RUN_OFFLINE;	/* hart_start wakes it */
+		case HSM_START_PENDING:
+			vcpu_start(v);
 			continue;
-		}
-		if (st == HSM_STOP_PENDING) {
+		case HSM_STOP_PENDING:
 			atomic_store(&v->hsm, HSM_STOPPED);
 			continue;
-		}
-		if (st == HSM_SUSPEND_PENDING) {
-			vcpu_suspend(v);
+		case HSM_SUSPEND_PENDING:
+			atomic_store(&v->hsm, HSM_SUSPENDED);
 			continue;
+		case HSM_SUSPENDED:
+			/* Consumed here: re-checked just below; a later one
+			 * kicks (and so wakes) us again. */
+			atomic_fetch_and(&h->req, ~HART_REQ_IRQ);
+			if (vcpu_resume_due(v)) {
+				pthread_mutex_lock(&v->lock);
+				if (v->suspend_nonret)
+					sbi_enter_smode(h, v->start_addr, v->id, v->start_opaque);
+				pthread_mutex_unlock(&v->lock);
+				atomic_store(&v->hsm, HSM_STARTED);
+				continue;
+			}
+			if (!(*deadline_ns = vcpu_wake_deadline(v)))
+				continue;
+			return SCHED_RUN_BLOCK;
+		default:
+			break;
 		}
 		atomic_store(&v->running, true);
 		enum hart_exit e = hart_run(h, 0);
 		atomic_store(&v->running, false);
 		switch (e) {
 		case HART_EXIT_WFI:
-			vcpu_sleep(v);
-			break;
+			/* Something arrived after hart_run looked: run on. */
+			if (atomic_load(&h->req) & ~HART_REQ_EXIT)
+				continue;
+			if (!(*deadline_ns = vcpu_wake_deadline(v)))
+				continue;
+			return SCHED_RUN_BLOCK;
 		case HART_EXIT_HALT:
 			h->halt = false;	/* HSM or stop: handled above */
 			break;
 		case HART_EXIT_PAUSE:
-			/* A long spin-wait sleeps briefly (a kick ends it) on
-			 * the paravirtual board, whose time is the host's;
-			 * a short one yields the host CPU. */
-			if (h->pause_streak >= PAUSE_SLEEP && m->paravirt)
-				hart_wait(h, PAUSE_SLEEP_NS);
-			else
-				sched_yield();
-			break;
+			return SCHED_RUN_YIELD;	/* let the lock holder run */
 		case HART_EXIT_DOUBLE_FAULT:
 			log_error("machine", "hart %u: double fault at pc 0x%llx (cause %llu)",
 				  v->id, (unsigned long long)h->last_trap_pc,
 				  (unsigned long long)h->last_trap_cause);
 			machine_stop(m, MACHINE_EXIT_CRASH);
 			break;
-		default:
+		default:	/* STOP (preempted: checked above), BUDGET */
 			break;
 		}
 	}
-	atomic_store(&v->running, false);
-	pthread_mutex_lock(&m->state_lock);
-	/* Fold this thread's CPU time in while it still exists: readers
-	 * only sample clocks of live threads (under this lock). */
-	if (v->cpu_clock_valid) {
-		v->cpu_ns_done += thread_cpu_ns(v->cpu_clock);
-		v->cpu_clock_valid = false;
-	}
-	m->active_vcpus--;
-	pthread_cond_broadcast(&m->pause_cond);
-	pthread_mutex_unlock(&m->state_lock);
-	return NULL;
 }
 
 /* DOMUS_PROFILE=FILE: a debugging aid that samples every running hart's
@@ -924,20 +950,8 @@ enum machine_exit machine_run(struct machine *m)
 		prof.f = NULL;
 	}
 
-	for (unsigned i = 0; i < m->nr_harts; i++) {
-		struct vcpu *v = &m->vcpus[i];
-		pthread_mutex_lock(&m->state_lock);
-		m->active_vcpus++;
-		pthread_mutex_unlock(&m->state_lock);
-		if (pthread_create(&v->thread, NULL, vcpu_thread, v) != 0) {
-			pthread_mutex_lock(&m->state_lock);
-			m->active_vcpus--;
-			pthread_mutex_unlock(&m->state_lock);
-			machine_stop(m, MACHINE_EXIT_ERROR);
-			break;
-		}
-		v->thread_started = true;
-	}
+	for (unsigned i = 0; i < m->nr_harts; i++)
+		sched_unit_start(m->vcpus[i].unit);
 
 	/* Housekeeping: RTC alarms and the panic grace period. */
 	pthread_mutex_lock(&m->state_lock);
@@ -970,12 +984,8 @@ enum machine_exit machine_run(struct machine *m)
 	why = m->exit;
 	pthread_mutex_unlock(&m->state_lock);
 
-	for (unsigned i = 0; i < m->nr_harts; i++) {
-		struct vcpu *v = &m->vcpus[i];
-		if (v->thread_started)
-			pthread_join(v->thread, NULL);
-		v->thread_started = false;
-	}
+	for (unsigned i = 0; i < m->nr_harts; i++)
+		sched_unit_join(m->vcpus[i].unit);
 	if (prof.f) {
 		pthread_join(prof.thread, NULL);
 		fclose(prof.f);

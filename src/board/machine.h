@@ -1,7 +1,7 @@
 /*
- * One virt-board machine: guest RAM and the bus, 1..64 harts each on its
- * own host thread, the CLINT, PLIC, UART0, RTC, syscon and up to 8
- * virtio-mmio slots, the device tree, and the boot (paravirtual: Domus is
+ * One virt-board machine: guest RAM and the bus, 1..64 harts run as
+ * scheduling units on a pool of pCPU threads (src/hv/sched.h), the CLINT,
+ * PLIC, UART0, RTC, syscon and up to 8 virtio-mmio slots, the device tree, and the boot (paravirtual: Domus is
  * the SBI firmware and the kernel starts in S-mode; or firmware: an M-mode
  * image such as OpenSBI runs first). No global state: a process may hold
  * many machines.
@@ -82,21 +82,13 @@ struct vcpu {
 	struct hart hart;
 	struct machine *m;
 	unsigned id;
-	pthread_t thread;
-	bool thread_started;
+	struct sched_unit *unit;	/* runs this vCPU on the machine's pool */
 	_Atomic int hsm;		/* HSM_* */
 	_Atomic bool running;		/* inside hart_run (may hold stale TLB) */
 	/* hart_start / non-retentive suspend parameters, under lock. */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	uint64_t start_addr, start_opaque;
 	bool suspend_nonret;
-	/* Host CPU time of this vCPU's thread (xm list Time(s)), under
-	 * m->state_lock: the live thread's clock while cpu_clock_valid, plus
-	 * what earlier threads of this vCPU used (reboot in place). */
-	clockid_t cpu_clock;
-	bool cpu_clock_valid;
-	uint64_t cpu_ns_done;
 };
 
 struct machine {
@@ -121,6 +113,11 @@ struct machine {
 	_Atomic uint64_t frozen_ns;	/* 0: time runs */
 	_Atomic unsigned time_seq;	/* odd while the two change */
 
+	/* Scheduling: the pool (own_sched if the machine made it) and this
+	 * machine's domain on it. */
+	struct sched *sched, *own_sched;
+	struct sched_dom *sdom;
+
 	/* Boot layout, filled by machine_load. */
 	void *fdt;
 	int fdt_size;
@@ -137,13 +134,12 @@ struct machine {
 	enum machine_exit exit;
 	_Atomic uint64_t panic_seen_ns;	/* 0, or when the marker was printed */
 
-	/* Pause (under state_lock): a count, as Xen's domain pause; vCPU
-	 * threads that may run guest code are counted in active_vcpus and
-	 * park on pause_cond while pause_count > 0. */
-	pthread_cond_t pause_cond;
+	/* Pause (count under state_lock): a count, as Xen's domain pause.
+	 * pause_lock orders whole pause/unpause calls, so the scheduler's
+	 * pause flag follows the count. */
+	pthread_mutex_t pause_lock;
 	unsigned pause_count;
-	unsigned active_vcpus;
-	_Atomic bool pause_req;		/* pause_count > 0, read by vCPUs */
+	_Atomic bool pause_req;		/* pause_count > 0 */
 	uint64_t paused_total_ns;	/* over the machine's life */
 };
 
@@ -180,25 +176,29 @@ int machine_press_button(struct machine *m, enum machine_button b);
 int machine_load(struct machine *m, const struct machine_config *cfg);
 /* Writes the device tree blob (after machine_load). */
 int machine_dump_dtb(struct machine *m, const char *path);
-/* Runs the vCPU threads until the machine stops; returns why. */
+/* Starts the vCPUs on the pool and waits until the machine stops and
+ * none of its vCPUs runs any more; returns why. */
 enum machine_exit machine_run(struct machine *m);
 /* Any thread: end the machine (first reason wins). */
 void machine_stop(struct machine *m, enum machine_exit why);
 /* Pause: counted (each machine_pause needs its machine_unpause). On the
- * first pause every vCPU leaves hart_run and parks; machine_pause returns
- * once all are parked (or the machine is stopping), so a paused machine
+ * first pause every vCPU leaves its pCPU and is queued nowhere (state 'p');
+ * machine_pause returns once none is on a pCPU (or the machine is
+ * stopping), so a paused machine
  * runs no guest instruction and uses no CPU. Guest time (mtime, and so
  * every timer deadline) stands still while paused. Devices may still
  * complete I/O into RAM. Works before machine_run too (the vCPUs then
  * park before their first instruction). machine_stop ends a paused
- * machine. Any thread but the machine's own vCPU threads. */
+ * machine. Any thread but the pool's pCPU threads running this machine's
+ * vCPUs. */
 void machine_pause(struct machine *m);
 /* Returns -EINVAL if the machine was not paused. */
 int machine_unpause(struct machine *m);
 bool machine_is_paused(struct machine *m);
 /* Total time spent paused (ns), including a pause in progress. */
 uint64_t machine_paused_ns(struct machine *m);
-/* Host CPU time all vCPU threads have used so far, in ns. Any thread. */
+/* Host CPU time all vCPUs have used so far (the pCPU threads' CPU time
+ * while they ran them), in ns. Any thread. */
 uint64_t machine_cpu_ns(struct machine *m);
 /* The machine's scheduler domain (weight/cap, sched_dom_*) and vCPU i's
  * unit (affinity, sched_unit_get_info), NULL if vcpu >= nr_harts. Valid

@@ -195,12 +195,14 @@ static struct sbiret sbi_hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
 		}
 		t->start_addr = a[1];
 		t->start_opaque = a[2];
-		pthread_cond_broadcast(&t->cond);
 		pthread_mutex_unlock(&t->lock);
+		/* Offline unit -> runnable; if it is still on its way off a
+		 * pCPU the scheduler keeps the wake. */
+		sched_unit_wake(t->unit);
 		return ret_val(0);
 	case 1:		/* hart_stop */
 		atomic_store(&v->hsm, HSM_STOP_PENDING);
-		v->hart.halt = true;	/* the vCPU loop parks us */
+		v->hart.halt = true;	/* vcpu_run: offline until hart_start */
 		return ret_val(0);
 	case 2:		/* hart_get_status(hartid) */
 		if (a[0] >= m->nr_harts)

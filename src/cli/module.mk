@@ -2,7 +2,7 @@
 # adds its options to src/cli/domus_run_main.c).
 PROGRAMS += domus-run
 domus-run_SRCS := src/cli/domus_run_main.c
-domus-run_LIBS := board virtio backend cpu util
+domus-run_LIBS := board hv virtio backend cpu util
 domus-run_LDLIBS := -lfdt
 
 RISCV_CC ?= $(shell command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 && echo riscv64-unknown-elf-gcc || echo riscv64-linux-gnu-gcc)

@@ -7,7 +7,7 @@ SAN_CHECKS += $$B/bin/test-config
 
 PROGRAMS += xend xm
 xend_SRCS := src/cli/xend_main.c
-xend_LIBS := toolstack board virtio backend cpu xenstore util
+xend_LIBS := toolstack board hv virtio backend cpu xenstore util
 xend_LDLIBS := -lfdt
 xm_SRCS := src/cli/xm_main.c
 xm_LIBS := toolstack

@@ -38,7 +38,7 @@ SAN_CHECKS += tests/virtio/linux.py
 # Two Linux guests in one process on a hub, balloon driven by Linux.
 UNIT_TESTS += test-virtio-linux-pair
 test-virtio-linux-pair_SRCS := tests/virtio/test_linux_pair.c
-test-virtio-linux-pair_LIBS := board virtio backend cpu util
+test-virtio-linux-pair_LIBS := board hv virtio backend cpu util
 test-virtio-linux-pair_LDLIBS := -lfdt
 CHECKS += $$B/bin/test-virtio-linux-pair
 SAN_CHECKS += $$B/bin/test-virtio-linux-pair
