@@ -124,10 +124,18 @@ int guest_run(const struct guest_opts *o)
 	};
 	struct runner r = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct console_stdio con;
+	struct sched *pool;
 	int status = MACHINE_EXIT_ERROR, rc;
 
+	/* One pool for the process, kept across reboots in place. */
+	if ((rc = sched_create(o->pcpus, &pool)) < 0) {
+		fprintf(stderr, "domus-run: cannot start the pCPU pool: %s\n", strerror(-rc));
+		return MACHINE_EXIT_ERROR;
+	}
+	cfg.sched = pool;
 	if (console_stdio_start(&con, STDIN_FILENO, STDOUT_FILENO, run_input, run_quit, &r) < 0) {
 		fprintf(stderr, "domus-run: cannot set up the console\n");
+		sched_destroy(pool);
 		return MACHINE_EXIT_ERROR;
 	}
 	cfg.console = console_stdio_backend(&con);
@@ -168,5 +176,6 @@ int guest_run(const struct guest_opts *o)
 			break;
 	}
 	console_stdio_stop(&con);
+	sched_destroy(pool);
 	return status;
 }

@@ -15,6 +15,7 @@ struct guest_opts {
 	const char *kernel, *initrd, *append, *bios, *dump_dtb;
 	uint64_t mem;			/* 0: 256 MiB */
 	unsigned vcpus;			/* 0: 1 */
+	unsigned pcpus;			/* scheduler pool size; 0: host CPUs */
 	const char *disk[GUEST_MAX_DISKS];
 	bool disk_ro[GUEST_MAX_DISKS];
 	unsigned nr_disks;

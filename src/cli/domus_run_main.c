@@ -9,6 +9,7 @@
 
 #include "board/bare.h"
 #include "board/guest_run.h"
+#include "hv/sched.h"
 #include "util/log.h"
 
 struct run_opts {
@@ -59,6 +60,16 @@ static int opt_vcpus(struct run_opts *o, const char *a)
 	return 0;
 }
 
+static int opt_pcpus(struct run_opts *o, const char *a)
+{
+	char *end;
+	unsigned long v = strtoul(a, &end, 10);
+	if (*end || v < 1 || v > SCHED_MAX_PCPUS)
+		return -EINVAL;
+	o->guest.pcpus = (unsigned)v;
+	return 0;
+}
+
 static int opt_max_insns(struct run_opts *o, const char *a)
 {
 	unsigned long long v;
@@ -76,6 +87,8 @@ static const struct option_def options[] = {
 	{ "--initrd", "FILE", "initial ramdisk", opt_initrd },
 	{ "--append", "STR", "kernel command line", opt_append },
 	{ "--vcpus", "N", "number of vCPUs, 1..64 (default 1)", opt_vcpus },
+	{ "--pcpus", "N", "pCPU threads the credit scheduler runs the vCPUs on, 1..64 "
+	  "(default: the host's online CPUs)", opt_pcpus },
 	{ "--disk", "PATH[,ro]", "raw disk image as virtio-blk (repeatable)", opt_disk },
 	{ "--net", "tap=NAME|none", "virtio-net on a TAP device (default none)", opt_net },
 	{ "--bios", "FILE", "M-mode firmware at 0x80000000 (OpenSBI fw_jump.bin / "
