@@ -127,17 +127,17 @@ int guest_run(const struct guest_opts *o)
 	struct sched *pool;
 	int status = MACHINE_EXIT_ERROR, rc;
 
+	if (console_stdio_start(&con, STDIN_FILENO, STDOUT_FILENO, run_input, run_quit, &r) < 0) {
+		fprintf(stderr, "domus-run: cannot set up the console\n");
+		return MACHINE_EXIT_ERROR;
+	}
 	/* One pool for the process, kept across reboots in place. */
 	if ((rc = sched_create(o->pcpus, &pool)) < 0) {
 		fprintf(stderr, "domus-run: cannot start the pCPU pool: %s\n", strerror(-rc));
+		console_stdio_stop(&con);
 		return MACHINE_EXIT_ERROR;
 	}
 	cfg.sched = pool;
-	if (console_stdio_start(&con, STDIN_FILENO, STDOUT_FILENO, run_input, run_quit, &r) < 0) {
-		fprintf(stderr, "domus-run: cannot set up the console\n");
-		sched_destroy(pool);
-		return MACHINE_EXIT_ERROR;
-	}
 	cfg.console = console_stdio_backend(&con);
 	for (;;) {
 		struct machine *m;

@@ -264,6 +264,9 @@ static void vcpu_kick(void *opaque)
 {
 	struct vcpu *v = opaque;
 
+	/* The vCPU's own thread sees its req bits before it can block. */
+	if (atomic_load(&v->in_run) && pthread_equal(v->runner, pthread_self()))
+		return;
 	if (v->unit)
 		sched_unit_wake(v->unit);
 }
@@ -836,9 +839,22 @@ static bool vcpu_resume_due(struct vcpu *v)
  * kick or its timer), spins (PAUSE: yield), is preempted (the
  * scheduler's HART_REQ_EXIT) or the machine ends (DONE). A kick between
  * hart_run's WFI and the BLOCK return is kept by the scheduler. */
+static enum sched_run vcpu_run_inner(struct vcpu *v, struct sched_unit *u, uint64_t *deadline_ns);
+
 static enum sched_run vcpu_run(void *opaque, struct sched_unit *u, uint64_t *deadline_ns)
 {
 	struct vcpu *v = opaque;
+	enum sched_run r;
+
+	v->runner = pthread_self();
+	atomic_store(&v->in_run, true);
+	r = vcpu_run_inner(v, u, deadline_ns);
+	atomic_store(&v->in_run, false);
+	return r;
+}
+
+static enum sched_run vcpu_run_inner(struct vcpu *v, struct sched_unit *u, uint64_t *deadline_ns)
+{
 	struct machine *m = v->m;
 	struct hart *h = &v->hart;
 

@@ -83,6 +83,10 @@ struct vcpu {
 	struct machine *m;
 	unsigned id;
 	struct sched_unit *unit;	/* runs this vCPU on the machine's pool */
+	/* The pCPU thread inside vcpu_run, valid while in_run: its own
+	 * kicks (an ecall touching its mip) need no scheduler wake. */
+	pthread_t runner;
+	_Atomic bool in_run;
 	_Atomic int hsm;		/* HSM_* */
 	_Atomic bool running;		/* inside hart_run (may hold stale TLB) */
 	/* hart_start / non-retentive suspend parameters, under lock. */

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -808,6 +809,12 @@ int sched_create(unsigned nr_pcpus, struct sched **out)
 		pc->id = p;
 		pthread_cond_init(&pc->cond, NULL);
 	}
+	/* The pool's threads take no signals: the process's own threads
+	 * decide (domus-run reads SIGTERM from a signalfd, with it blocked
+	 * in the threads that exist before it starts). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned p = 0; p < nr_pcpus; p++) {
 		if (pthread_create(&s->pcpus[p].thread, NULL, worker_main, &s->pcpus[p]) != 0) {
 			rc = -EAGAIN;
@@ -820,9 +827,11 @@ int sched_create(unsigned nr_pcpus, struct sched **out)
 		goto fail;
 	}
 	s->ticker_started = true;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	*out = s;
 	return 0;
 fail:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	sched_destroy(s);
 	return rc;
 }
