@@ -47,7 +47,7 @@ int domain_config_sxp(const struct domain_config *dc, int domid, const char *sta
 	kv(f, "    ", "name", dc->name);
 	fprintf(f, "    (memory %llu)\n    (maxmem %llu)\n    (vcpus %u)\n    (online_vcpus %u)\n",
 		(unsigned long long)dc->memory_mib, (unsigned long long)dc->maxmem_mib,
-		dc->vcpus, dc->vcpus);
+		dc->maxvcpus ? dc->maxvcpus : dc->vcpus, dc->vcpus);
 	kv(f, "    ", "cpus", dc->cpus);
 	fprintf(f, "    (cpu_weight %ld)\n    (cpu_cap %ld)\n", dc->cpu_weight, dc->cap);
 	kv(f, "    ", "on_poweroff", cfg_action_name(dc->on_poweroff));

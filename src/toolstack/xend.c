@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "board/machine.h"
+#include "hv/sched.h"
 #include "toolstack/proto.h"
 #include "toolstack/xend_internal.h"
 #include "xenstore/xs_client.h"
@@ -144,8 +145,18 @@ static int load_config(struct xend *x, const char *path, bool must)
 			x->dom0_mem_mib = num;
 		else if (!strcmp(k, "guest-memory") || !strcmp(k, "total-available-memory"))
 			x->guest_mem_mib = num;
-		else if (!strcmp(k, "dom0-cpus") || !strcmp(k, "pcpus"))
-			x->pcpus = num ? num : x->pcpus;
+		else if (!strcmp(k, "pcpus")) {
+			/* the scheduler's pool of pCPU threads */
+			if (num < 1 || num > SCHED_MAX_PCPUS) {
+				fprintf(stderr, "xend: %s:%u: pcpus must be 1 to %d, got '%s'\n", path, ln,
+					SCHED_MAX_PCPUS, v);
+				fclose(f);
+				return -EINVAL;
+			}
+			x->pcpus = num;
+		} else if (!strcmp(k, "dom0-cpus"))
+			/* Xen: the vCPUs of Domain-0 (0: all); ours is the host */
+			x->dom0_cpus = num;
 		else if (!strcmp(k, "xend-relocation-port"))
 			x->reloc_port = num;
 		else if (!strcmp(k, "xend-relocation-hosts-allow"))
@@ -235,7 +246,7 @@ int xend_run(const struct xend_opts *o, int ready_fd)
 	snprintf(x->state, sizeof(x->state), "%s", o->state_dir);
 	snprintf(x->network_script, sizeof(x->network_script), "vif-bridge");
 	x->reloc_port = 8002;
-	x->pcpus = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	x->pcpus = sched_host_cpus();
 	uint64_t host = host_mem_mib();
 	x->dom0_mem_mib = host / 4;
 	x->guest_mem_mib = host - host / 4;
@@ -289,6 +300,12 @@ int xend_run(const struct xend_opts *o, int ready_fd)
 	}
 	if (r < 0)
 		goto out;
+	if (!x->dom0_cpus || x->dom0_cpus > SCHED_MAX_PCPUS)
+		x->dom0_cpus = x->pcpus;	/* Domain-0 (the host) shows one per pCPU */
+	if ((r = sched_create(x->pcpus, &x->sched)) < 0) {
+		fprintf(stderr, "xend: cannot start the scheduler's %u pCPUs: %s\n", x->pcpus, strerror(-r));
+		goto out;
+	}
 	xlog(x, "xend starting: state %s, Domain-0 %llu MiB, %llu MiB for guests, %u pCPUs", x->state,
 	     (unsigned long long)x->dom0_mem_mib, (unsigned long long)x->guest_mem_mib, x->pcpus);
 
@@ -393,6 +410,14 @@ int xend_run(const struct xend_opts *o, int ready_fd)
 	r = 0;
 out:
 	shutdown_all(x);
+	if (x->sched) {
+		/* every domain must be gone; else leave the pool to the exit */
+		pthread_mutex_lock(&x->lock);
+		bool empty = x->doms == NULL;
+		pthread_mutex_unlock(&x->lock);
+		if (empty)
+			sched_destroy(x->sched);
+	}
 	if (x->xs)
 		xs_close(x->xs);
 	if (x->xs_pid > 0) {

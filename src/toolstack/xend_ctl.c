@@ -79,9 +79,9 @@ static int do_list(struct xend *x, char **argv, unsigned argc, struct obuf *o)
 		if (l)
 			fprintf(o->f, "(domain\n    (domid 0)\n    (uuid 00000000-0000-0000-0000-000000000000)\n"
 				"    (name Domain-0)\n    (memory %llu)\n    (vcpus %u)\n    (state r-----)\n)\n",
-				(unsigned long long)x->dom0_mem_mib, x->pcpus);
+				(unsigned long long)x->dom0_mem_mib, x->dom0_cpus);
 		else
-			list_line(o->f, "Domain-0", 0, x->dom0_mem_mib, x->pcpus, "r-----", cpu_seconds());
+			list_line(o->f, "Domain-0", 0, x->dom0_mem_mib, x->dom0_cpus, "r-----", cpu_seconds());
 	}
 	/* ascending domid, as xm does */
 	unsigned last = 0;
@@ -186,6 +186,11 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 	if (!strcmp(cmd, "destroy") && argc == 2) {
 		r = do_destroy(x, argv[1], &o);
 		reap(x);
+		goto reply;
+	}
+	if (!strcmp(cmd, "vcpu-set") && (argc == 3 || argc == 4)) {
+		/* waits for the guest: takes x->lock itself */
+		r = do_vcpu_set(x, argv[1], argv[2], argc == 4 ? argv[3] : NULL, &o);
 		goto reply;
 	}
 	pthread_mutex_lock(&x->lock);
@@ -307,6 +312,12 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 	} else if (!strcmp(cmd, "dump-core") && argc >= 3 && argc <= 4) {
 		/* dump-core CRASH(0|1) DOM [ABSFILE] */
 		r = do_dump_core(x, argv[2], argc == 4 ? argv[3] : NULL, !strcmp(argv[1], "1"), &o);
+	} else if (!strcmp(cmd, "sched-credit")) {
+		r = do_sched_credit(x, argv, argc, &o);
+	} else if (!strcmp(cmd, "vcpu-list")) {
+		r = do_vcpu_list(x, argv, argc, &o);
+	} else if (!strcmp(cmd, "vcpu-pin") && argc == 4) {
+		r = do_vcpu_pin(x, argv[1], argv[2], argv[3], &o);
 	} else if (!strcmp(cmd, "sysrq") && argc == 3) {
 		r = do_sysrq(x, argv[1], argv[2], &o);
 	} else {

@@ -49,25 +49,41 @@ static void uuid_random(char out[37])
 		 b[13], b[14], b[15]);
 }
 
-/* Creates and loads d->m from d->cfg. Under x->lock. */
-static int domain_build(struct domain *d)
+/* Creates and loads d->m from d->cfg: maxvcpus vCPUs, of which the
+ * kernel brings up only `vcpus` (maxcpus= on its command line; the rest
+ * stay HSM-stopped until xm vcpu-set), on xend's scheduler pool with the
+ * configured weight, cap and affinity, and the control channel to the
+ * guest agent. Under x->lock. */
+static int domain_build(struct domain *d, char *err, size_t errlen)
 {
 	struct domain_config *c = &d->cfg;
+	char *append = NULL;
+	if (c->vcpus < c->maxvcpus) {
+		size_t n = (c->cmdline ? strlen(c->cmdline) : 0) + 32;
+		if (!(append = malloc(n)))
+			return -ENOMEM;
+		snprintf(append, n, "%s%smaxcpus=%u", c->cmdline ? c->cmdline : "",
+			 c->cmdline && *c->cmdline ? " " : "", c->vcpus);
+	}
 	/* The machine gets maxmem of RAM; the balloon holds the rest. */
 	struct machine_config mc = {
 		.ram_size = c->maxmem_mib << 20,
-		.nr_harts = c->vcpus,
-		.kernel = c->kernel, .initrd = c->ramdisk, .append = c->cmdline,
+		.nr_harts = c->maxvcpus,
+		.kernel = c->kernel, .initrd = c->ramdisk, .append = append ? append : c->cmdline,
 		.bios = c->firmware, .detect_panic = true,
 		.console = { .write = con_write, .opaque = d },
+		.sched = d->x->sched,
 	};
 	struct machine *m = NULL;
 	struct virtio_dev *dev;
 	int r;
 
+	err[0] = 0;
 	if ((r = machine_create(&mc, &m)) < 0)
-		return r;
-	d->nr_vbd = d->nr_vif = 0;
+		goto out;
+	d->m = m;
+	if ((r = sched_apply_config(d, err, errlen)) < 0)
+		goto fail;
 	for (unsigned k = 0; k < c->nr_disks; k++) {
 		struct blk_backend *be;
 		if (!c->disks[k].target || !*c->disks[k].target)
@@ -80,21 +96,31 @@ static int domain_build(struct domain *d)
 		}
 		if ((r = machine_add_virtio(m, dev)) < 0)
 			goto fail;
-		d->vbd[d->nr_vbd++] = dev;	/* xm top's counters */
 	}
 	if ((r = virtio_rng_create(&dev)) < 0 || (r = machine_add_virtio(m, dev)) < 0)
 		goto fail;
 	if ((r = machine_add_balloon(m, (c->maxmem_mib - c->memory_mib) << 20)) < 0)
 		goto fail;
+	/* The control channel, if a slot is left besides the buttons'. */
+	if (VIRT_VIRTIO_SLOTS - __builtin_popcount(m->virtio_slots) >= 2) {
+		if ((r = ctl_create(d, &dev)) < 0 || (r = machine_add_virtio(m, dev)) < 0)
+			goto fail;
+	} else {
+		xlog(d->x, "(XEN) domain %s: no virtio slot left for the control channel: "
+		     "xm vcpu-set will not work", d->name);
+	}
 	if ((r = machine_load(m, &mc)) < 0)
 		goto fail;
-	d->m = m;
 	d->ram_mib = c->maxmem_mib;
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->start_wall = now_wall();
-	return 0;
+	r = 0;
+	goto out;
 fail:
+	d->m = NULL;
 	machine_destroy(m);
+out:
+	free(append);
 	return r;
 }
 
@@ -140,6 +166,7 @@ static struct domain *preserve_renamed(struct xend *x, struct domain *d, enum ma
 	for (unsigned k = 0; k < MAX_VIEWERS; k++)
 		o->viewers[k] = -1;
 	pthread_mutex_init(&o->con_lock, NULL);
+	ctl_init(&o->ctl);
 	o->id = d->id;
 	uuid_random(o->uuid);
 	snprintf(o->name, sizeof(o->name), "Domain-%s", o->uuid);
@@ -156,6 +183,7 @@ static struct domain *preserve_renamed(struct xend *x, struct domain *d, enum ma
 	memcpy(o->cfg.uuid, o->uuid, sizeof(o->uuid));
 	o->cfg.name = strdup(o->name);
 	if (!o->cfg.name) {
+		ctl_fini(&o->ctl);
 		pthread_mutex_destroy(&o->con_lock);
 		free(o);
 		goto fail;
@@ -217,14 +245,15 @@ static void *domain_thread(void *arg)
 			pthread_mutex_lock(&d->con_lock);
 			d->ring_len = 0;	/* a new instance, a new console */
 			pthread_mutex_unlock(&d->con_lock);
-			int r = domain_build(d);
+			char err[256];
+			int r = domain_build(d, err, sizeof(err));
 			if (r == 0) {
 				xs_domain_write(x, d);
 				xlog(x, "(XEN) domain %s restarted as %u", d->name, d->id);
 				pthread_mutex_unlock(&x->lock);
 				continue;
 			}
-			xlog(x, "(XEN) domain %s: restart failed: %s", d->name, strerror(-r));
+			xlog(x, "(XEN) domain %s: restart failed: %s", d->name, err[0] ? err : strerror(-r));
 			d->state = DS_DEAD;
 			xs_domain_remove(x, d, false);
 		} else if (act == CFG_ACT_PRESERVE) {
@@ -249,6 +278,7 @@ static void domain_free(struct domain *d)
 	if (d->pty_slave >= 0)
 		close(d->pty_slave);
 	pthread_mutex_destroy(&d->con_lock);
+	ctl_fini(&d->ctl);
 	domain_config_free(&d->cfg);
 	free(d);
 }
@@ -388,6 +418,7 @@ int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o, bool s
 	for (unsigned k = 0; k < MAX_VIEWERS; k++)
 		d->viewers[k] = -1;
 	pthread_mutex_init(&d->con_lock, NULL);
+	ctl_init(&d->ctl);
 	d->cfg = dc;
 	memset(&dc, 0, sizeof(dc));
 	snprintf(d->name, sizeof(d->name), "%s", d->cfg.name);
@@ -400,8 +431,9 @@ int do_create(struct xend *x, char **argv, unsigned argc, struct obuf *o, bool s
 	d->log_fd = open(lp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	pty_open(d);
 	d->id = x->next_domid;
-	if ((r = domain_build(d)) < 0) {
-		fprintf(o->f, "Error: cannot build domain %s: %s", d->name, strerror(-r));
+	char err[256];
+	if ((r = domain_build(d, err, sizeof(err))) < 0) {
+		fprintf(o->f, "Error: cannot build domain %s: %s", d->name, err[0] ? err : strerror(-r));
 		domain_free(d);
 		goto out_cfg;
 	}

@@ -76,8 +76,8 @@ void xs_domain_write(struct xend *x, struct domain *d)
 	xsw(x, v, "%s/memory/target", dp);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)c->maxmem_mib * 1024);
 	xsw(x, v, "%s/memory/static-max", dp);
-	for (unsigned k = 0; k < c->vcpus; k++)
-		xsw(x, "online", "%s/cpu/%u/availability", dp, k);
+	for (unsigned k = 0; k < c->maxvcpus; k++)
+		xsw(x, k < c->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dp, k);
 	xsw(x, "xenconsoled", "%s/console/type", dp);
 	if (d->pty_path[0])
 		xsw(x, d->pty_path, "%s/console/tty", dp);
@@ -156,8 +156,10 @@ void xs_domain_write(struct xend *x, struct domain *d)
 	xsw(x, v, "%s/memory", vm);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)c->maxmem_mib);
 	xsw(x, v, "%s/maxmem", vm);
-	snprintf(v, sizeof(v), "%u", c->vcpus);
+	snprintf(v, sizeof(v), "%u", c->maxvcpus);
 	xsw(x, v, "%s/vcpus", vm);
+	/* a bitmask of the online vCPUs, as Xen's xend keeps it */
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)(c->vcpus >= 64 ? ~0ULL : (1ULL << c->vcpus) - 1));
 	xsw(x, v, "%s/vcpu_avail", vm);
 	xsw(x, cfg_action_name(c->on_poweroff), "%s/on_poweroff", vm);
 	xsw(x, cfg_action_name(c->on_reboot), "%s/on_reboot", vm);
@@ -200,12 +202,12 @@ void xs_dom0(struct xend *x)
 	xsw(x, "/vm/00000000-0000-0000-0000-000000000000", "/local/domain/0/vm");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)x->dom0_mem_mib * 1024);
 	xsw(x, v, "/local/domain/0/memory/target");
-	for (unsigned k = 0; k < x->pcpus && k < 64; k++)
+	for (unsigned k = 0; k < x->dom0_cpus && k < 64; k++)
 		xsw(x, "online", "/local/domain/0/cpu/%u/availability", k);
 	xsw(x, "Domain-0", "/vm/00000000-0000-0000-0000-000000000000/name");
 	xsw(x, "00000000-0000-0000-0000-000000000000", "/vm/00000000-0000-0000-0000-000000000000/uuid");
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)x->dom0_mem_mib);
 	xsw(x, v, "/vm/00000000-0000-0000-0000-000000000000/memory");
-	snprintf(v, sizeof(v), "%u", x->pcpus);
+	snprintf(v, sizeof(v), "%u", x->dom0_cpus);
 	xsw(x, v, "/vm/00000000-0000-0000-0000-000000000000/vcpus");
 }

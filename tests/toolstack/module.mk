@@ -16,3 +16,11 @@ $(B)/obj/src/toolstack/xend_info.o: $(wildcard .git/HEAD .git/refs/heads/main)
 CHECKS += tests/toolstack/info.sh
 # xm top -b: parsable, CPU % vs /proc/<xend>/task, VBD counters, pty keys
 CHECKS += tests/toolstack/top.sh
+
+# -- vcpu helper: xm sched-credit, vcpu-list / vcpu-pin / vcpu-set -------------
+# vcpu-set through the guest agent (guest really offlines CPUs), maxvcpus,
+# vcpu-pin moves a busy vCPU, errors
+CHECKS += tests/toolstack/vcpus.sh
+SAN_CHECKS += tests/toolstack/vcpus.sh
+# sched-credit get/set/errors, weights 1:2, cap 25, interactive latency
+CHECKS += tests/toolstack/sched.sh
