@@ -12,4 +12,4 @@ CHECKS += $$B/bin/test-xenstore-core tests/xenstore/client.sh tests/xenstore/deb
           tests/xenstore/diff-peer.sh tests/xenstore/fuzz-smoke.sh \
           tests/xenstore/bench-smoke.sh
 SAN_CHECKS += $$B/bin/test-xenstore-core tests/xenstore/client.sh tests/xenstore/hostile.sh tests/xenstore/xen-test-xenstore.sh \
-              tests/xenstore/debian-clients.sh tests/xenstore/state.sh
+              tests/xenstore/debian-clients.sh tests/xenstore/state.sh tests/xenstore/bench-smoke.sh
