@@ -554,6 +554,23 @@ static void sched_requeue_all(struct sched *s)
 	}
 }
 
+/* Best priority queued on other pCPUs that pc may run. */
+static int steal_prio(const struct sched *s, const struct pcpu *pc)
+{
+	int best = PRI_NONE;
+
+	for (unsigned k = 1; k < s->nr_pcpus; k++) {
+		const struct pcpu *o = &s->pcpus[(pc->id + k) % s->nr_pcpus];
+		for (int pr = NR_PRI - 1; pr > best; pr--)
+			for (const struct sched_unit *c = o->q[pr]; c; c = c->q_next)
+				if (pcpu_allowed(c, pc->id)) {
+					best = pr;
+					break;
+				}
+	}
+	return best;
+}
+
 /* Per tick: charge running units, end BOOST for those that ran through
  * a tick, then preempt where a better or equal (timeslice over) unit
  * waits. */
@@ -579,6 +596,7 @@ static void sched_tick(struct sched *s, uint64_t now)
 			continue;
 		}
 		int top = q_top_prio(pc), cp = unit_prio(pc->curr);
+		int far = steal_prio(s, pc);
 		/* Work waiting on a busy pCPU that an idle one may take. */
 		for (unsigned o = 0; o < s->nr_pcpus && pc->q_len; o++) {
 			if (!s->pcpus[o].sleeping)
@@ -591,7 +609,9 @@ static void sched_tick(struct sched *s, uint64_t now)
 					}
 next_o:;
 		}
-		if (top > cp)
+		/* A better unit waits here, or on a busier pCPU (this
+		 * one then steals it: load balancing between busy pCPUs). */
+		if (top > cp || far > cp)
 			pcpu_preempt(s, pc, now, true);
 		else if (top == cp && top != PRI_NONE && now - pc->run_start >= tslice)
 			pcpu_preempt(s, pc, now, false);
@@ -641,7 +661,8 @@ static void *ticker_main(void *arg)
 			struct pcpu *pc = &s->pcpus[p];
 			if (pc->preempt_at && pc->preempt_at <= now) {
 				pc->preempt_at = 0;
-				if (pc->curr && q_top_prio(pc) > unit_prio(pc->curr))
+				if (pc->curr && (q_top_prio(pc) > unit_prio(pc->curr) ||
+						 steal_prio(s, pc) > unit_prio(pc->curr)))
 					pcpu_preempt(s, pc, now, false);
 			}
 			else if (pc->preempt_at && pc->preempt_at < wake)

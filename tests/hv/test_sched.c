@@ -425,6 +425,39 @@ static void test_steal(void)
 	sched_destroy(s);
 }
 
+/* Three equal hogs on two pCPUs: the one alone on a pCPU must not keep
+ * it (credit goes OVER, the other pCPU's UNDER units are stolen). */
+static void test_balance(void)
+{
+	struct sched *s = pool(2);
+	struct sched_dom *d[3];
+	struct tunit *t[3];
+	uint64_t c0[3], c[3], lo = UINT64_MAX, hi = 0;
+
+	for (int i = 0; i < 3; i++) {
+		d[i] = dom(s, 256, 0);
+		t[i] = tunit_new(d[i], &hog_ops);
+		sched_unit_start(t[i]->u);
+	}
+	sleep_ms(500);
+	for (int i = 0; i < 3; i++)
+		c0[i] = unit_cpu(t[i]);
+	sleep_ms(3000);
+	for (int i = 0; i < 3; i++) {
+		c[i] = unit_cpu(t[i]) - c0[i];
+		lo = c[i] < lo ? c[i] : lo;
+		hi = c[i] > hi ? c[i] : hi;
+	}
+	double r = lo ? (double)hi / (double)lo : 0;
+	CHECK(r > 0 && r < 1.25, "balance: three equal hogs on two pCPUs get %.2f / %.2f / %.2f s (max/min %.2f)",
+	      c[0] / 1e9, c[1] / 1e9, c[2] / 1e9, r);
+	for (int i = 0; i < 3; i++) {
+		tunit_end(t[i]);
+		sched_dom_destroy(d[i]);
+	}
+	sched_destroy(s);
+}
+
 /* 100 blocked units cost nothing; waking them all runs each once. */
 static void test_idle(void)
 {
@@ -533,7 +566,7 @@ int main(int argc, char **argv)
 	static const struct { const char *name; void (*fn)(void); } tests[] = {
 		{ "params", test_params }, { "wakeup", test_lost_wakeup },
 		{ "idle", test_idle }, { "pause", test_pause },
-		{ "affinity", test_affinity }, { "steal", test_steal },
+		{ "affinity", test_affinity }, { "steal", test_steal }, { "balance", test_balance },
 		{ "latency", test_latency }, { "cap", test_cap }, { "weights", test_weights },
 	};
 
