@@ -19,6 +19,15 @@ int bus_init(struct bus *b, uint64_t ram_base, uint64_t ram_size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
+	/* One code version per page, also lazily backed. */
+	size_t vsz = (size_t)(ram_size >> BUS_PAGE_SHIFT) * sizeof(uint32_t);
+	void *v = mmap(NULL, vsz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (v == MAP_FAILED) {
+		munmap(p, ram_size);
+		return -ENOMEM;
+	}
+	b->code_ver = v;
 	b->ram = p;
 	b->ram_base = ram_base;
 	b->ram_size = ram_size;
@@ -31,7 +40,11 @@ void bus_destroy(struct bus *b)
 {
 	if (b->ram)
 		munmap(b->ram, b->ram_size);
+	if (b->code_ver)
+		munmap((void *)b->code_ver,
+		       (size_t)(b->ram_size >> BUS_PAGE_SHIFT) * sizeof(uint32_t));
 	b->ram = NULL;
+	b->code_ver = NULL;
 }
 
 static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -87,11 +100,31 @@ void bus_mark_dirty(struct bus *b, uint64_t pa, uint64_t len)
 		__atomic_fetch_or(&bm[pg / 64], 1ULL << (pg % 64), __ATOMIC_RELAXED);
 }
 
+void bus_code_bump(_Atomic uint32_t *ver)
+{
+	/* odd -> even: blocks decoded under the old value no longer match.
+	 * Two writers may both add (odd again): still a new value. */
+	atomic_fetch_add_explicit(ver, 1, memory_order_release);
+}
+
+void bus_code_written(struct bus *b, uint64_t pa, uint64_t len)
+{
+	if (len == 0 || !b->code_ver || !bus_ram_ptr(b, pa, len))
+		return;
+	uint64_t first = (pa - b->ram_base) >> BUS_PAGE_SHIFT;
+	uint64_t last = (pa - b->ram_base + len - 1) >> BUS_PAGE_SHIFT;
+	for (uint64_t pg = first; pg <= last; pg++)
+		if (atomic_load_explicit(&b->code_ver[pg], memory_order_relaxed) & 1)
+			bus_code_bump(&b->code_ver[pg]);
+}
+
 uint8_t *bus_dma_ptr(struct bus *b, uint64_t pa, uint64_t len, bool write)
 {
 	uint8_t *p = bus_ram_ptr(b, pa, len);
-	if (p && write)
+	if (p && write) {
 		bus_mark_dirty(b, pa, len);
+		bus_code_written(b, pa, len);
+	}
 	return p;
 }
 
@@ -130,6 +163,7 @@ static uint64_t ram_read(const uint8_t *p, unsigned size)
 void bus_notify_write(struct bus *b, uint64_t pa, unsigned size)
 {
 	bus_mark_dirty(b, pa, size);
+	bus_code_written(b, pa, size);
 	for (unsigned i = 0; i < b->nr_watch; i++) {
 		struct bus_watch *w = &b->watch[i];
 		if (ranges_overlap(pa, size, w->base, w->size))

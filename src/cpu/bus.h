@@ -60,6 +60,11 @@ struct bus {
 	/* Bumped whenever mappings or watches change; harts compare it with
 	 * their own copy and flush their TLBs when it moved. */
 	_Atomic uint64_t gen;
+	/* Code versions, one per RAM page (lazily backed): odd while some
+	 * hart holds instructions decoded from the page. Any write to an odd
+	 * page bumps it (so decoded blocks of that page become stale); harts
+	 * check it on their fast store path, the bus on every other write. */
+	_Atomic uint32_t *code_ver;
 };
 
 int bus_init(struct bus *b, uint64_t ram_base, uint64_t ram_size);
@@ -96,6 +101,12 @@ int bus_load(struct bus *b, uint64_t pa, unsigned size, uint64_t *val);
 int bus_store(struct bus *b, uint64_t pa, unsigned size, uint64_t val);
 
 void bus_mark_dirty(struct bus *b, uint64_t pa, uint64_t len);
+
+/* [pa, pa+len) of RAM was (or is about to be) written: invalidate the
+ * instructions harts decoded from those pages. Cheap when they hold none. */
+void bus_code_written(struct bus *b, uint64_t pa, uint64_t len);
+/* Out of line part of the above for one page: ver is odd. */
+void bus_code_bump(_Atomic uint32_t *ver);
 
 /* A RAM write done through a host pointer (hart AMOs): mark dirty and run
  * the watches that overlap it. */

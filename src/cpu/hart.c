@@ -24,8 +24,10 @@
 #include "cpu/fpu.h"
 
 #define SLICE 1024
-#define ICACHE_SIZE 65536	/* level 1: by pc; 128 KiB of code (a kernel boot overflows 16 KiB) */
-#define DCACHE_SIZE 16384	/* level 2: by instruction bits */
+#define DCACHE_SIZE 16384	/* decode memo: by instruction bits */
+#define BLK_TAB 32768		/* block table: by pc */
+#define BLK_MAX 64		/* instructions per block (interrupt latency bound) */
+#define BLK_ARENA (2u << 20)	/* bytes of decoded blocks before a flush */
 #define PAGE_MASK 0xfffULL
 /* PAUSE is FENCE with pred = W, succ = 0, fm = 0, rd = rs1 = 0. */
 #define PAUSE_IMM 0x010
@@ -35,19 +37,59 @@
  * host CPUs; what to do (yield, sleep, run another vCPU) is its policy. */
 #define PAUSE_EXIT 16
 
+/* One decoded instruction of a block (16 bytes): struct insn's fields,
+ * the immediate narrowed (every RV64GC immediate fits 32 bits) and the
+ * handler as an offset from a label in run_slice. */
+struct blk_rec {
+	int32_t h;		/* handler label - END label */
+	int32_t imm;
+	uint8_t op, rd, rs1, rs2, rs3, aux, rm, len;
+};
+
+/* A decoded block: straight-line instructions of one page, ending at the
+ * first control transfer or system instruction, at the page end or at
+ * BLK_MAX; then an END record, then a copy of the instruction bytes.
+ * Valid while the TLB maps pc to the same host address (checked at entry,
+ * which is also the fetch permission check) and the page's code version
+ * and the hart's fence epoch are the ones it was decoded under. */
+struct blk {
+	uintptr_t host;		/* host address of the first instruction */
+	_Atomic uint32_t *verp;	/* the page's code version (bus->code_ver) */
+	uint64_t key;		/* hart's fence epoch << 32 | the (odd) version */
+	/* Chaining: blocks that followed this one in the same virtual page
+	 * (no permission check needed), keyed by their pc. */
+	uint64_t lpc[2];
+	struct blk *link[2];
+	uint16_t n;		/* instructions before the END record */
+	uint16_t bytes;		/* code bytes */
+	uint8_t chain;		/* ends in a jump/branch or by length: may link */
+	uint8_t lnext;		/* link slot to replace next */
+	uint8_t pad[2];
+	struct blk_rec r[];	/* n + 1 records, then the code bytes */
+};
+
+#define BLK_BYTES(n, bytes) \
+	(sizeof(struct blk) + ((n) + 1) * sizeof(struct blk_rec) + (((bytes) + 15) & ~15u))
+
+static inline const unsigned char *blk_code(const struct blk *b)
+{
+	return (const unsigned char *)&b->r[b->n + 1];
+}
+
 struct hart_icache {
-	struct {
-		uint64_t key;	/* bits | 1 << 32 when valid */
-		struct insn d;
-		uint64_t pad;	/* 32 bytes: never straddles a cache line */
-	} e[ICACHE_SIZE];
-	/* Large code footprints (a kernel) overflow level 1, but the same
-	 * instruction words recur all over the code: level 2 is keyed by
-	 * the bits alone and saves most full decodes. */
+	struct blk *tab[BLK_TAB];	/* by (pc >> 1); NULL or a block in arena */
+	size_t used;			/* arena bytes in use */
+	uint64_t epoch;			/* FENCE.I count << 32 */
+	uint64_t builds, flushes, fences, rechecks;	/* statistics */
+	/* One-instruction block for the single-step path. */
+	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];
+	/* Decode memo keyed by the bits alone: the same words recur all over
+	 * the code and blocks are rebuilt after flushes. */
 	struct {
 		uint64_t key;
 		struct insn d;
 	} l2[DCACHE_SIZE];
+	_Alignas(64) unsigned char arena[BLK_ARENA];	/* lazily backed */
 };
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -193,8 +235,11 @@ static int store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	return 0;
 }
 
+/* Fast paths: a TLB hit within one page. The slow paths are called by
+ * the handlers (which first account the instructions of the block so far:
+ * a device may read the counters) and end the block. */
 #define DEF_LOAD(name, type)						\
-static inline int name(struct hart *h, uint64_t va, uint64_t *out)	\
+static inline bool name(struct hart *h, uint64_t va, uint64_t *out)	\
 {									\
 	struct tlb_entry *e = tlb_slot(h, va);				\
 	if (likely(e->vpn_r == tlb_tag(va, h->dprv) &&			\
@@ -202,12 +247,9 @@ static inline int name(struct hart *h, uint64_t va, uint64_t *out)	\
 		type t;							\
 		memcpy(&t, (void *)(uintptr_t)(va + e->addend), sizeof t); \
 		*out = (uint64_t)t;					\
-		return 0;						\
+		return true;						\
 	}								\
-	uint64_t v;							\
-	int c = load_slow(h, va, sizeof(type), &v);			\
-	*out = (uint64_t)(type)v;					\
-	return c;							\
+	return false;							\
 }
 DEF_LOAD(load_i8, int8_t)
 DEF_LOAD(load_u8, uint8_t)
@@ -217,15 +259,45 @@ DEF_LOAD(load_i32, int32_t)
 DEF_LOAD(load_u32, uint32_t)
 DEF_LOAD(load_u64, uint64_t)
 
-static inline int store_n(struct hart *h, uint64_t va, uint64_t val, unsigned size)
+/* Slow load of size bytes, sign- or zero-extended like type. */
+static int load_ext(struct hart *h, uint64_t va, unsigned size, bool sign, uint64_t *out)
+{
+	uint64_t v = 0;
+	int c = load_slow(h, va, size, &v);
+	if (!c && size < 8) {
+		unsigned sh = 64 - 8 * size;
+		v = sign ? (uint64_t)((int64_t)(v << sh) >> sh) : (v << sh) >> sh;
+	}
+	*out = v;
+	return c;
+}
+
+/* The code version of the page holding host address p (a RAM page). */
+static inline _Atomic uint32_t *code_ver_of(const struct hart *h, uintptr_t p)
+{
+	return (_Atomic uint32_t *)(h->cv_base + (p >> BUS_PAGE_SHIFT) * sizeof(uint32_t));
+}
+
+enum { STORE_DONE = 0, STORE_CODE = 1, STORE_SLOW = -1 };
+
+/* STORE_DONE; STORE_CODE: done, and the page held decoded code (its
+ * blocks, maybe the running one, are stale now); STORE_SLOW: nothing done,
+ * use store_slow. */
+static inline int store_fast(struct hart *h, uint64_t va, uint64_t val, unsigned size)
 {
 	struct tlb_entry *e = tlb_slot(h, va);
 	if (likely(e->vpn_w == tlb_tag(va, h->dprv) &&
 		   (va & PAGE_MASK) <= BUS_PAGE_SIZE - size)) {
-		memcpy((void *)(uintptr_t)(va + e->addend), &val, size);
-		return 0;
+		uintptr_t p = va + e->addend;
+		memcpy((void *)p, &val, size);
+		_Atomic uint32_t *ver = code_ver_of(h, p);
+		if (unlikely(atomic_load_explicit(ver, memory_order_relaxed) & 1)) {
+			bus_code_bump(ver);
+			return STORE_CODE;
+		}
+		return STORE_DONE;
 	}
-	return store_slow(h, va, size, val);
+	return STORE_SLOW;
 }
 
 /* Host pointer for an LR/SC/AMO: aligned, RAM only (else access fault). */
@@ -315,7 +387,7 @@ static uint64_t amo_op(unsigned f5, uint64_t old, uint64_t src, bool w)
 	}
 }
 
-static int do_amo(struct hart *h, const struct insn *d)
+static int do_amo(struct hart *h, const struct blk_rec *d)
 {
 	bool w = d->op == OP_AMO_W;
 	unsigned size = w ? 4 : 8;
@@ -344,7 +416,7 @@ static int do_amo(struct hart *h, const struct insn *d)
 	return 0;
 }
 
-static int do_lr(struct hart *h, const struct insn *d)
+static int do_lr(struct hart *h, const struct blk_rec *d)
 {
 	bool w = d->op == OP_LR_W;
 	unsigned size = w ? 4 : 8;
@@ -362,7 +434,7 @@ static int do_lr(struct hart *h, const struct insn *d)
 	return 0;
 }
 
-static int do_sc(struct hart *h, const struct insn *d)
+static int do_sc(struct hart *h, const struct blk_rec *d)
 {
 	bool w = d->op == OP_SC_W;
 	unsigned size = w ? 4 : 8;
@@ -393,7 +465,7 @@ static int do_sc(struct hart *h, const struct insn *d)
 }
 
 /* CSR instruction; returns 0 or EXC_ILLEGAL. */
-static int do_csr(struct hart *h, const struct insn *d)
+static int do_csr(struct hart *h, const struct blk_rec *d)
 {
 	unsigned csr = d->imm & 0xfff;
 	bool imm = d->op >= OP_CSRRWI;
@@ -423,7 +495,7 @@ static inline void fs_dirty(struct hart *h)
 	h->mstatus |= MSTATUS_FS | MSTATUS_SD;
 }
 
-static int do_fp(struct hart *h, const struct insn *d)
+static int do_fp(struct hart *h, const struct blk_rec *d)
 {
 	unsigned rm = d->rm;
 	if (fs_off(h))
@@ -447,24 +519,151 @@ static int do_fp(struct hart *h, const struct insn *d)
 	return 0;
 }
 
-/* Decoded-instruction memo, indexed by pc (so the lookup does not wait
- * for the fetch) and validated by the instruction bits (so stale entries
- * after self-modifying code or remapping are never used). */
-static inline const struct insn *decode_cached(struct hart *h, uint64_t pc, uint32_t bits)
+/* Decode memo keyed by the bits: a full decode only for new words. */
+static const struct insn *decode_memo(struct hart_icache *ic, uint32_t bits)
 {
-	typeof(h->icache->e[0]) *e = &h->icache->e[(pc >> 1) & (ICACHE_SIZE - 1)];
+	uint32_t k = (bits ^ (bits >> 13) ^ (bits >> 21)) & (DCACHE_SIZE - 1);
+	typeof(ic->l2[0]) *e = &ic->l2[k];
 	uint64_t key = bits | (1ULL << 32);
-	if (unlikely(e->key != key)) {
-		uint32_t k = (bits ^ (bits >> 13) ^ (bits >> 21)) & (DCACHE_SIZE - 1);
-		typeof(h->icache->l2[0]) *e2 = &h->icache->l2[k];
-		if (e2->key != key) {
-			insn_decode(&e2->d, bits);
-			e2->key = key;
-		}
-		e->d = e2->d;
+	if (e->key != key) {
+		insn_decode(&e->d, bits);
+		if (e->d.op >= OP__COUNT)	/* cannot happen; the dispatch relies on it */
+			e->d.op = OP_ILLEGAL;
 		e->key = key;
 	}
 	return &e->d;
+}
+
+/* Ops after which a block ends: control transfers, and everything that may
+ * change privilege, translation, interrupt state or the code itself, or
+ * that calls out of the core. The next block's lookup re-checks the fetch
+ * permission through the TLB. */
+static const bool op_ends_block[OP__COUNT] = {
+	[OP_ILLEGAL] = true,
+	[OP_JAL] = true, [OP_JALR] = true,
+	[OP_BEQ] = true, [OP_BNE] = true, [OP_BLT] = true, [OP_BGE] = true,
+	[OP_BLTU] = true, [OP_BGEU] = true,
+	[OP_FENCE] = true, [OP_FENCE_I] = true,
+	[OP_ECALL] = true, [OP_EBREAK] = true, [OP_MRET] = true, [OP_SRET] = true,
+	[OP_WFI] = true, [OP_SFENCE_VMA] = true,
+	[OP_CSRRW] = true, [OP_CSRRS] = true, [OP_CSRRC] = true,
+	[OP_CSRRWI] = true, [OP_CSRRSI] = true, [OP_CSRRCI] = true,
+	[OP_LR_W] = true, [OP_SC_W] = true, [OP_AMO_W] = true,
+	[OP_LR_D] = true, [OP_SC_D] = true, [OP_AMO_D] = true,
+};
+
+/* FENCE.I (local or remote): every store of this hart, and every write of
+ * another hart or device that saw the page marked, has made the blocks of
+ * the page stale already; what remains is a write racing with the
+ * decode (another hart's store still in its host store buffer). Blocks
+ * from before the fence are re-checked against memory at their next use
+ * (block_recheck), which is much cheaper than decoding them again. */
+static void blocks_fence(struct hart_icache *ic)
+{
+	ic->epoch += 1ULL << 32;
+	ic->fences++;
+}
+
+/* Forget every decoded block (reset, bus change, arena full). Links only
+ * exist between blocks of the arena, so they go too. */
+static void blocks_flush(struct hart_icache *ic)
+{
+	memset(ic->tab, 0, sizeof ic->tab);
+	ic->used = 0;
+	ic->flushes++;
+}
+
+/* dispatch[OP__COUNT] is the END label, the base of record offsets. */
+static void fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits,
+		     const void *const *dispatch)
+{
+	const struct insn *d = decode_memo(ic, bits);
+	r->h = (int32_t)((const char *)dispatch[d->op] - (const char *)dispatch[OP__COUNT]);
+	r->imm = (int32_t)d->imm;
+	r->op = d->op;
+	r->rd = d->rd;
+	r->rs1 = d->rs1;
+	r->rs2 = d->rs2;
+	r->rs3 = d->rs3;
+	r->aux = d->aux;
+	r->rm = d->rm;
+	r->len = d->len;
+}
+
+static void end_rec(struct blk_rec *r)
+{
+	memset(r, 0, sizeof *r);	/* h = 0: the END label */
+}
+
+/* b was decoded before the last fence and its page version still matches:
+ * valid again if memory still holds the same instruction bytes. */
+static bool block_recheck(struct hart_icache *ic, struct blk *b)
+{
+	ic->rechecks++;
+	if (memcmp((const void *)b->host, blk_code(b), b->bytes))
+		return false;
+	b->key = ic->epoch | (uint32_t)b->key;
+	return true;
+}
+
+/* Decode the block at pc, whose host address (from the fetch TLB entry,
+ * so a RAM page) is hp. NULL if its first instruction crosses the page end
+ * (the single-step path fetches those). Only bytes of hp's page are read,
+ * and at most BLK_BYTES(BLK_MAX, 4 * BLK_MAX) of the arena written. */
+static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
+			       const void *const *dispatch)
+{
+	struct hart_icache *ic = h->icache;
+	if (ic->used + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > sizeof ic->arena)
+		blocks_flush(ic);
+	struct blk *b = (struct blk *)(void *)(ic->arena + ic->used);
+	_Atomic uint32_t *verp = code_ver_of(h, hp);
+	/* Mark the page as holding code before reading it: a store from now
+	 * on bumps the version and the block goes stale. */
+	uint32_t ver = atomic_fetch_or(verp, 1) | 1;
+	/* Decode from one copy of the bytes (another hart may be writing
+	 * them): the block's code copy is exactly what was decoded. */
+	unsigned char buf[4 * BLK_MAX];
+	unsigned off0 = pc & PAGE_MASK, off = 0, n = 0;
+	unsigned avail = BUS_PAGE_SIZE - off0 < sizeof buf ? BUS_PAGE_SIZE - off0 : sizeof buf;
+	memcpy(buf, (const void *)hp, avail);
+	bool chain = true;
+	while (off + 2 <= avail) {
+		uint16_t lo, hi = 0;
+		memcpy(&lo, buf + off, 2);
+		if ((lo & 3) == 3) {
+			if (off + 4 > avail)
+				break;
+			memcpy(&hi, buf + off + 2, 2);
+		}
+		struct blk_rec *r = &b->r[n++];
+		fill_rec(ic, r, lo | (uint32_t)hi << 16, dispatch);
+		off += r->len;
+		if (op_ends_block[r->op]) {
+			chain = r->op == OP_JAL || r->op == OP_JALR ||
+				(r->op >= OP_BEQ && r->op <= OP_BGEU);
+			break;
+		}
+		if (n == BLK_MAX)
+			break;
+	}
+	if (!n)
+		return NULL;
+	end_rec(&b->r[n]);
+	b->host = hp;
+	b->verp = verp;
+	b->key = ic->epoch | ver;
+	b->lpc[0] = b->lpc[1] = 1;	/* odd: never a pc */
+	b->link[0] = b->link[1] = NULL;
+	b->n = (uint16_t)n;
+	b->bytes = (uint16_t)off;
+	b->chain = chain;
+	b->lnext = 0;
+	memcpy((void *)blk_code(b), buf, off);
+	ic->used += BLK_BYTES(n, b->bytes);
+	ic->builds++;
+	ic->tab[(pc >> 1) & (BLK_TAB - 1)] = b;
+	return b;
 }
 
 static void trace_insn(struct hart *h, unsigned prv, uint64_t pc, uint32_t bits,
@@ -498,27 +697,30 @@ static void trace_insn(struct hart *h, unsigned prv, uint64_t pc, uint32_t bits,
 }
 
 /* ------------------------------------------------------------------ */
-/* The interpreter loop for one slice. Returns instructions stepped. */
+/* The interpreter loop for one slice: blocks are entered while fewer than
+ * n instructions were stepped, and only if they fit in max (the caller's
+ * exact budget). Returns instructions stepped. */
 
-static uint64_t run_slice(struct hart *h, uint64_t n)
+__attribute__((optimize("no-crossjumping")))
+static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 {
-	uint64_t i;
+	uint64_t i = 0;		/* instructions stepped (retired + trapped) */
 	uint64_t *x = h->x;
 	uint64_t pc = h->pc;	/* kept local; h->pc is synced around calls that use it */
-	/* The page instructions are being fetched from: while pc stays in it,
-	 * fetch skips the TLB. Reset whenever priv or translation may change
-	 * (traps, CSR writes, sfence.vma; xRET and the rest end the slice). */
-	uint64_t fpage = ~0ULL;
-	uintptr_t faddend = 0;
+	uint64_t bpc = pc;	/* pc of the block's first instruction */
+	struct hart_icache *ic = h->icache;
 	const bool trace = h->trace;	/* fixed while running */
 	h->slice_end = false;
-	uint32_t bits;
 	uint64_t t, npc;
 	int c;
-	const struct insn *d;
+	struct blk *b = NULL;
+	struct blk *pb = NULL;	/* previous block, if the next may be linked to it */
+	const struct blk_rec *r, *rb;	/* current record; first one not yet counted */
+	struct insn tdec;	/* single-step decode, for trace */
+#define d r
 	unsigned prv = PRV_M;	/* privilege before the instruction: for trace; the
 				 * handlers that need it load it themselves */
-	static const void *const dispatch[OP__COUNT] = {
+	static const void *const dispatch[OP__COUNT + 1] = {
 		[OP_ILLEGAL] = &&L_default,
 		[OP_LUI] = &&L_OP_LUI,
 		[OP_AUIPC] = &&L_OP_AUIPC,
@@ -609,65 +811,137 @@ static uint64_t run_slice(struct hart *h, uint64_t n)
 		[OP_FP_F] = &&L_OP_FP_F,
 		[OP_FP_X] = &&L_OP_FP_X,
 		[OP_FP_FX] = &&L_OP_FP_FX,
+		[OP__COUNT] = &&L_END,
 	};
-/* Threaded dispatch: every handler ends in NEXT, retire + fetch +
- * decode-cache probe + indirect jump through the label table. GCC merges
- * identical tails into a few jump sites; forcing one per handler
- * (-fno-crossjumping) measured slower on this host (code size). */
+/* Inside a block the next instruction is the next record: retire (x0 stays
+ * 0), advance pc, jump. Counters are added per block (L_END), or up to the
+ * current record by SYNC before anything that may look at them (CSRs,
+ * traps, device accesses, SBI). */
 #define NEXT do {							\
 		x[0] = 0;						\
-		h->retired++;	/* mcycle, minstret follow */		\
-		if (unlikely(trace))					\
-			trace_insn(h, prv, pc, bits, d);		\
 		pc = npc;						\
-		if (unlikely(h->slice_end || i >= n ||			\
-			     atomic_load_explicit(&h->req, memory_order_relaxed))) \
-			goto retired_out;				\
-		i++;							\
-		if (unlikely((pc & ~PAGE_MASK) != fpage ||		\
-			     (pc & PAGE_MASK) > BUS_PAGE_SIZE - 4))	\
-			goto slow_fetch;				\
-		uint32_t w_;						\
-		memcpy(&w_, (const void *)(uintptr_t)(pc + faddend), 4); \
-		bits = (w_ & 3) == 3 ? w_ : (w_ & 0xffff);		\
-		d = decode_cached(h, pc, bits);				\
-		if (unlikely(trace))					\
-			prv = h->priv;					\
-		npc = pc + d->len;					\
-		goto *dispatch[d->op];					\
+		r++;							\
+		npc = pc + r->len;					\
+		goto *(&&L_END + r->h);					\
 	} while (0)
-	for (i = 0; i < n;) {
-		if (unlikely(atomic_load_explicit(&h->req, memory_order_relaxed)))
+#define SYNC do {							\
+		uint64_t k_ = (uint64_t)(r - rb);			\
+		h->retired += k_;					\
+		i += k_;						\
+		rb = r;							\
+	} while (0)
+/* Loads and stores: fast path inline; the slow path (TLB miss, MMIO,
+ * watched page, page crossing) and a store into a page holding decoded
+ * code end the block after the instruction (blk_break). */
+#define LOAD(fn, size, sign) do {					\
+		uint64_t va_ = x[d->rs1] + d->imm;			\
+		if (likely(fn(h, va_, &t))) {				\
+			x[d->rd] = t;					\
+			NEXT;						\
+		}							\
+		SYNC;							\
+		if ((c = load_ext(h, va_, size, sign, &t)))		\
+			goto exc;					\
+		x[d->rd] = t;						\
+		goto blk_break;						\
+	} while (0)
+#define STORE(val, size) do {						\
+		uint64_t va_ = x[d->rs1] + d->imm;			\
+		c = store_fast(h, va_, val, size);			\
+		if (likely(c == STORE_DONE))				\
+			NEXT;						\
+		if (c == STORE_SLOW) {					\
+			SYNC;						\
+			if ((c = store_slow(h, va_, size, val)))	\
+				goto exc;				\
+		}							\
+		goto blk_break;						\
+	} while (0)
+	for (;;) {
+		if (unlikely(h->slice_end || i >= n ||
+			     atomic_load_explicit(&h->req, memory_order_relaxed)))
 			break;
-		i++;
-		if (likely((pc & ~PAGE_MASK) == fpage && (pc & PAGE_MASK) <= BUS_PAGE_SIZE - 4)) {
-			uint32_t w;
-			memcpy(&w, (const void *)(uintptr_t)(pc + faddend), 4);
-			bits = (w & 3) == 3 ? w : (w & 0xffff);
-			goto decoded;
-		}
-slow_fetch:
-		if (likely(!(c = fetch(h, pc, &bits)))) {
-			struct tlb_entry *e = tlb_slot(h, pc);
-			if (e->vpn_x == tlb_tag(pc, h->priv)) {
-				fpage = pc & ~PAGE_MASK;
-				faddend = e->addend;
+		if (unlikely(trace))
+			goto single;
+		if (pb) {
+			/* Chained: the previous block ended in a jump or
+			 * branch to this pc in the same virtual page, so the
+			 * fetch permission it was entered with still holds. */
+			struct blk *nb = pb->lpc[0] == pc ? pb->link[0] :
+					 pb->lpc[1] == pc ? pb->link[1] : NULL;
+			if (likely(nb && nb->key == (ic->epoch |
+						     atomic_load_explicit(nb->verp, memory_order_relaxed)) &&
+				   nb->n <= max - i)) {
+				b = nb;
+				goto run;
 			}
-		} else {
-			fpage = ~0ULL;
+		}
+		{
+			struct tlb_entry *e = tlb_slot(h, pc);
+			if (unlikely(e->vpn_x != tlb_tag(pc, h->priv)))
+				goto single;	/* fetch_slow fills the TLB */
+			uintptr_t hp = pc + e->addend;
+			struct blk **slot = &ic->tab[(pc >> 1) & (BLK_TAB - 1)];
+			struct blk *nb = *slot;
+			if (unlikely(!nb || nb->host != hp ||
+				     nb->key != (ic->epoch |
+						 atomic_load_explicit(nb->verp, memory_order_relaxed)))) {
+				if (!nb || nb->host != hp ||
+				    (uint32_t)nb->key != atomic_load_explicit(nb->verp, memory_order_relaxed) ||
+				    !block_recheck(ic, nb)) {
+					uint64_t fl = ic->flushes;
+					nb = block_build(h, pc, hp, dispatch);
+					if (ic->flushes != fl)
+						pb = NULL;	/* it was in the arena */
+					if (!nb)
+						goto single;	/* crosses the page end */
+				}
+			}
+			if (pb && ((pc ^ bpc) & ~PAGE_MASK) == 0) {
+				/* link pb -> nb (same virtual page) */
+				unsigned k = pb->lnext;
+				pb->lpc[k] = pc;
+				pb->link[k] = nb;
+				pb->lnext = k ^ 1;
+			}
+			b = nb;
+			if (unlikely(b->n > max - i))
+				goto single;	/* exact budget: finish one by one */
+		}
+run:
+		bpc = pc;
+		pb = b->chain ? b : NULL;
+		rb = r = b->r;
+		npc = pc + r->len;
+		goto *(&&L_END + r->h);
+
+single: {
+		/* One instruction through the full fetch path: TLB misses,
+		 * page-crossing instructions, budget tails, --trace. */
+		uint32_t bits;
+		prv = h->priv;
+		pb = NULL;
+		if (unlikely((c = fetch(h, pc, &bits)))) {
+			i++;
 			h->pc = pc;
 			hart_take_trap(h, c, h->exc_tval);
 			pc = h->pc;
-			if (h->slice_end)
-				break;
 			continue;
 		}
-decoded:
-		d = decode_cached(h, pc, bits);
+		b = (struct blk *)(void *)ic->one;
+		b->n = 1;
+		b->bytes = (uint16_t)insn_length(bits);
+		b->chain = false;
+		fill_rec(ic, &b->r[0], bits, dispatch);
+		end_rec(&b->r[1]);
+		memcpy((void *)blk_code(b), &bits, b->bytes);
 		if (unlikely(trace))
-			prv = h->priv;
-		npc = pc + d->len;
-		goto *dispatch[d->op];
+			tdec = *decode_memo(ic, bits);
+		bpc = pc;
+		rb = r = b->r;
+		npc = pc + r->len;
+		goto *(&&L_END + r->h);
+		}
 
 		L_OP_LUI: x[d->rd] = d->imm; NEXT;
 		L_OP_AUIPC: x[d->rd] = pc + d->imm; NEXT;
@@ -684,17 +958,17 @@ decoded:
 		L_OP_BLTU: if (x[d->rs1] < x[d->rs2]) npc = pc + d->imm; NEXT;
 		L_OP_BGEU: if (x[d->rs1] >= x[d->rs2]) npc = pc + d->imm; NEXT;
 
-		L_OP_LB: if ((c = load_i8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_LH: if ((c = load_i16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_LW: if ((c = load_i32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_LD: if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_LBU: if ((c = load_u8(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_LHU: if ((c = load_u16(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_LWU: if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc; x[d->rd] = t; NEXT;
-		L_OP_SB: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 1))) goto exc; NEXT;
-		L_OP_SH: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 2))) goto exc; NEXT;
-		L_OP_SW: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 4))) goto exc; NEXT;
-		L_OP_SD: if ((c = store_n(h, x[d->rs1] + d->imm, x[d->rs2], 8))) goto exc; NEXT;
+		L_OP_LB: LOAD(load_i8, 1, true);
+		L_OP_LH: LOAD(load_i16, 2, true);
+		L_OP_LW: LOAD(load_i32, 4, true);
+		L_OP_LD: LOAD(load_u64, 8, false);
+		L_OP_LBU: LOAD(load_u8, 1, false);
+		L_OP_LHU: LOAD(load_u16, 2, false);
+		L_OP_LWU: LOAD(load_u32, 4, false);
+		L_OP_SB: STORE(x[d->rs2], 1);
+		L_OP_SH: STORE(x[d->rs2], 2);
+		L_OP_SW: STORE(x[d->rs2], 4);
+		L_OP_SD: STORE(x[d->rs2], 8);
 
 		L_OP_ADDI: x[d->rd] = x[d->rs1] + d->imm; NEXT;
 		L_OP_SLTI: x[d->rd] = (int64_t)x[d->rs1] < d->imm; NEXT;
@@ -784,9 +1058,14 @@ decoded:
 			h->slice_end = true;
 		}
 		NEXT;
-		L_OP_FENCE_I: 
-		NEXT;	/* the decode memo is keyed by bits: nothing stale */
-		L_OP_ECALL: 
+		L_OP_FENCE_I:
+		/* Blocks of pages this hart stored to are stale already (the
+		 * code version); this also drops what other harts changed. The
+		 * current block stays readable until the next build. */
+		blocks_fence(ic);
+		NEXT;
+		L_OP_ECALL:
+		SYNC;
 		prv = h->priv;
 		if (prv == PRV_S && h->env.ecall) {
 			h->pc = pc;
@@ -799,7 +1078,7 @@ decoded:
 		c = prv == PRV_U ? EXC_ECALL_U : prv == PRV_S ? EXC_ECALL_S : EXC_ECALL_M;
 		h->exc_tval = 0;
 		goto exc;
-		L_OP_EBREAK: 
+		L_OP_EBREAK:
 		c = EXC_BREAKPOINT;
 		h->exc_tval = pc;
 		goto exc;
@@ -837,10 +1116,11 @@ decoded:
 		h->slice_end = true;
 		NEXT;
 		}
-		L_OP_WFI: 
+		L_OP_WFI:
 		prv = h->priv;
 		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
 			goto illegal;
+		SYNC;	/* bare mode: time follows the retired count */
 		h->pc = npc;
 		hart_poll_timers(h);
 		if (!((atomic_load(&h->mip) | h->timer_ip) & h->mie)) {
@@ -849,11 +1129,10 @@ decoded:
 		}
 		h->slice_end = true;
 		NEXT;
-		L_OP_SFENCE_VMA: 
+		L_OP_SFENCE_VMA:
 		prv = h->priv;
 		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TVM)))
 			goto illegal;
-		fpage = ~0ULL;
 		if (d->rs1 && (x[d->rs1] < h->super_lo || x[d->rs1] > h->super_hi)) {
 			/* One entry per 4 KiB virtual page and va is outside
 			 * every cached superpage: only its slot can hold it. */
@@ -863,57 +1142,100 @@ decoded:
 			tlb_flush(h);
 		}
 		NEXT;
-		L_OP_CSRRW: L_OP_CSRRS: L_OP_CSRRC: 
-		L_OP_CSRRWI: L_OP_CSRRSI: L_OP_CSRRCI: 
-		fpage = ~0ULL;	/* satp, PMP, mstatus may have changed */
+		L_OP_CSRRW: L_OP_CSRRS: L_OP_CSRRC:
+		L_OP_CSRRWI: L_OP_CSRRSI: L_OP_CSRRCI:
+		SYNC;	/* counters are exact before the instruction */
 		if ((c = do_csr(h, d)))
 			goto illegal;
 		NEXT;
 
-		L_OP_LR_W: L_OP_LR_D: 
+		L_OP_LR_W: L_OP_LR_D:
 		if ((c = do_lr(h, d))) goto exc;
 		NEXT;
-		L_OP_SC_W: L_OP_SC_D: 
+		L_OP_SC_W: L_OP_SC_D:
+		SYNC;	/* a watched page may see the write */
 		if ((c = do_sc(h, d))) goto exc;
 		NEXT;
-		L_OP_AMO_W: L_OP_AMO_D: 
+		L_OP_AMO_W: L_OP_AMO_D:
+		SYNC;
 		if ((c = do_amo(h, d))) goto exc;
 		NEXT;
 
-		L_OP_FLW: 
+		L_OP_FLW:
 		if (fs_off(h)) goto illegal;
-		if ((c = load_u32(h, x[d->rs1] + d->imm, &t))) goto exc;
-		h->f[d->rd] = t | 0xffffffff00000000ULL;
-		fs_dirty(h);
+		{
+			uint64_t va_ = x[d->rs1] + d->imm;
+			bool slow = !load_u32(h, va_, &t);
+			if (slow) {
+				SYNC;
+				if ((c = load_ext(h, va_, 4, false, &t)))
+					goto exc;
+			}
+			h->f[d->rd] = t | 0xffffffff00000000ULL;
+			fs_dirty(h);
+			if (slow)
+				goto blk_break;
+		}
 		NEXT;
-		L_OP_FLD: 
+		L_OP_FLD:
 		if (fs_off(h)) goto illegal;
-		if ((c = load_u64(h, x[d->rs1] + d->imm, &t))) goto exc;
-		h->f[d->rd] = t;
-		fs_dirty(h);
+		{
+			uint64_t va_ = x[d->rs1] + d->imm;
+			bool slow = !load_u64(h, va_, &t);
+			if (slow) {
+				SYNC;
+				if ((c = load_ext(h, va_, 8, false, &t)))
+					goto exc;
+			}
+			h->f[d->rd] = t;
+			fs_dirty(h);
+			if (slow)
+				goto blk_break;
+		}
 		NEXT;
-		L_OP_FSW: 
+		L_OP_FSW:
 		if (fs_off(h)) goto illegal;
-		if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 4))) goto exc;
-		NEXT;
-		L_OP_FSD: 
+		STORE(h->f[d->rs2], 4);
+		L_OP_FSD:
 		if (fs_off(h)) goto illegal;
-		if ((c = store_n(h, x[d->rs1] + d->imm, h->f[d->rs2], 8))) goto exc;
-		NEXT;
-		L_OP_FP_F: L_OP_FP_X: L_OP_FP_FX: 
+		STORE(h->f[d->rs2], 8);
+		L_OP_FP_F: L_OP_FP_X: L_OP_FP_FX:
 		if (do_fp(h, d)) goto illegal;
 		NEXT;
 		L_default:
 		goto illegal;
-retired_out:
-		if (unlikely(h->slice_end))
-			break;
-		continue;
-illegal:
-		c = EXC_ILLEGAL;
-		h->exc_tval = d->len == 2 ? (bits & 0xffff) : bits;
-exc:
+
+blk_break:
+		/* The instruction at r completed; the block must not go on
+		 * (its code may be stale, or a device was involved). */
 		x[0] = 0;
+		pc = npc;
+		r++;
+		pb = NULL;
+		/* fall through */
+L_END: {
+		uint64_t k_ = (uint64_t)(r - rb);
+		h->retired += k_;
+		i += k_;
+		if (unlikely(trace)) {
+			uint32_t w = 0;
+			memcpy(&w, blk_code(b), b->bytes);
+			trace_insn(h, prv, bpc, w, &tdec);
+		}
+		continue;
+		}
+illegal: {
+		uint32_t w = 0;
+		memcpy(&w, blk_code(b) + (pc - bpc), d->len);
+		c = EXC_ILLEGAL;
+		h->exc_tval = w;
+		}
+exc: {
+		uint64_t k_ = (uint64_t)(r - rb);
+		h->retired += k_;
+		i += k_ + 1;	/* the trapping instruction is stepped, not retired */
+		x[0] = 0;
+		pb = NULL;
 		if (unlikely(trace))
 			fprintf(stderr, "core %llu: exception %d, epc 0x%016llx, tval 0x%016llx\n",
 				(unsigned long long)h->mhartid, c, (unsigned long long)pc,
@@ -921,13 +1243,15 @@ exc:
 		h->pc = pc;
 		hart_take_trap(h, c, h->exc_tval);
 		pc = h->pc;
-		fpage = ~0ULL;
-		if (h->slice_end)
-			break;
+		}
 	}
 	h->pc = pc;
 	return i;
 #undef NEXT
+#undef SYNC
+#undef LOAD
+#undef STORE
+#undef d
 }
 
 /* ------------------------------------------------------------------ */
@@ -938,6 +1262,8 @@ static void handle_requests(struct hart *h, uint32_t req)
 	if (req & (HART_REQ_TLB | HART_REQ_FENCEI)) {
 		if (req & HART_REQ_TLB)
 			tlb_flush(h);
+		if (req & HART_REQ_FENCEI)
+			blocks_fence(h->icache);
 		atomic_fetch_add(&h->flush_ack, 1);
 	}
 }
@@ -957,8 +1283,10 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		}
 		if (h->halt)
 			return HART_EXIT_HALT;
-		if (atomic_load_explicit(&h->bus->gen, memory_order_relaxed) != h->tlb_gen)
+		if (atomic_load_explicit(&h->bus->gen, memory_order_relaxed) != h->tlb_gen) {
 			tlb_flush(h);
+			blocks_flush(h->icache);
+		}
 		hart_poll_timers(h);
 		int irq = hart_pending_irq(h);
 		if (irq >= 0) {
@@ -969,7 +1297,7 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 			hart_take_trap(h, (1ULL << 63) | irq, 0);
 		}
 		h->paused = false;
-		uint64_t n = run_slice(h, left < SLICE ? left : SLICE);
+		uint64_t n = run_slice(h, left < SLICE ? left : SLICE, left);
 		left -= n;
 		h->steps += n;
 		if (unlikely(h->paused)) {
@@ -1030,8 +1358,14 @@ void hart_reset(struct hart *h)
 	h->mhartid = id;
 	h->icache = ic;
 	h->trace = trace;
+	/* The bus's code versions, addressable by host page number (RAM is
+	 * page aligned): one shift and add on the store fast path. */
+	h->cv_base = (uintptr_t)bus->code_ver -
+		     ((uintptr_t)bus->ram >> BUS_PAGE_SHIFT) * sizeof(uint32_t);
 	hart_update_dprv(h);
 	tlb_flush(h);
+	if (ic)
+		blocks_flush(ic);	/* the loader may have rewritten RAM */
 	if (h->env.ecall)
 		hart_pmp_allow_all(h);
 }

@@ -143,6 +143,7 @@ restart:;
 							 __ATOMIC_ACQUIRE))
 				goto restart;	/* PTE changed under us: walk again */
 			bus_mark_dirty(h->bus, pte_pa, 8);
+			bus_code_written(h->bus, pte_pa, 8);
 		}
 		*pa = ((ppn & ~lowmask) << 12) | (va & ((1ULL << (12 + 9 * lvl)) - 1));
 		h->walk_super = lvl > 0 ? 1ULL << (12 + 9 * lvl) : 0;

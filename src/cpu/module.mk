@@ -1,5 +1,5 @@
 # CPU core unit tests (owner: cpu helper).
-UNIT_TESTS += test-decode test-mmu test-smp test-pause
+UNIT_TESTS += test-decode test-mmu test-smp test-pause test-blockcache
 test-decode_SRCS := tests/unit/test_decode.c
 test-decode_LIBS := cpu util
 test-mmu_SRCS := tests/unit/test_mmu.c
@@ -8,7 +8,9 @@ test-smp_SRCS := tests/unit/test_smp.c
 test-smp_LIBS := cpu util
 test-pause_SRCS := tests/unit/test_pause.c
 test-pause_LIBS := cpu util
-CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp $$B/bin/test-pause
-SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp $$B/bin/test-pause
+test-blockcache_SRCS := tests/unit/test_blockcache.c
+test-blockcache_LIBS := cpu util
+CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp $$B/bin/test-pause $$B/bin/test-blockcache
+SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp $$B/bin/test-pause $$B/bin/test-blockcache
 # decoder legality vs binutils' disassembler (every C encoding + random words)
 CHECKS += tests/unit/decode_vs_objdump.sh
