@@ -88,31 +88,35 @@ extra = 'console=ttyS0 quiet domus.run=\"cpuburn 600 2\"'"
 create p2
 wait_for "$TIMEOUT" ready p2
 sleep 1
-# samples of vCPU 0's CPU column: only "want" (or "-": between runs) and
-# want at least once
+# samples of a vCPU's CPU column: only "want" (or "-": between runs) and
+# want at least once, from 0.3 s after the pin on (it moves at its next
+# preemption point); the samples go to $samples
 cpu_samples() {	# cpu_samples DOM VCPU WANT: 0 if ok
   local seen=0 bad=""
+  sleep 0.3
   for _ in $(seq 1 25); do
     c=$(vlist "$1" | awk -v v="$2" '$1==v{print $2}')
     [ "$c" = "$3" ] && seen=$((seen + 1))
     [ "$c" != "$3" ] && [ "$c" != - ] && bad="$bad $c"
     sleep 0.2
   done
+  samples="$samples [vCPU $2 on $3: $seen times, elsewhere:${bad:- never}]"
   [ $seen -gt 0 ] && [ -z "$bad" ]
 }
+samples=""
 $XM vcpu-pin p2 0 1 && $XM vcpu-pin p2 1 0
 cpu_samples p2 0 1; r1=$?
 cpu_samples p2 1 0; r2=$?
 aff=$(vlist p2 | awk '{print $4}' | tr '\n' ' ')
 t "vcpu-pin-moves: vCPU 0 runs on pCPU 1 and vCPU 1 on pCPU 0 after pinning" \
-  "$([ $r1 = 0 ] && [ $r2 = 0 ]; echo $?)" "$($XM vcpu-list p2)"
+  "$([ $r1 = 0 ] && [ $r2 = 0 ]; echo $?)" "$samples $($XM vcpu-list p2)"
 t "vcpu-pin-affinity: vcpu-list CPU Affinity 1 and 0" "$([ "$aff" = "1 0 " ]; echo $?)" "$aff"
 $XM vcpu-pin p2 0 0 && cpu_samples p2 0 0; r1=$?
 $XM vcpu-pin p2 all all
 aff=$(vlist p2 | awk '{print $4, $5}' | tr '\n' ' ')
 t "vcpu-pin-all: back to pCPU 0, then 'any cpu'; xm list -l keeps no cpus" \
   "$([ $r1 = 0 ] && [ "$aff" = "any cpu any cpu " ] && ! $XM list -l p2 | grep -q '(cpus'; echo $?)" \
-  "$aff / $($XM list -l p2 | grep cpus)"
+  "$aff / $samples / $($XM list -l p2 | grep cpus)"
 $XM destroy p2 >/dev/null 2>&1
 
 # -- errors ------------------------------------------------------------------
