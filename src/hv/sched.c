@@ -422,7 +422,6 @@ static void pcpu_charge(struct sched *s, struct pcpu *pc, uint64_t cpu_now)
 			}
 		}
 	}
-	(void)s;
 }
 
 /* ---- accounting (every 30 ms) -------------------------------------- */
