@@ -23,10 +23,10 @@
 #include "cpu/decode.h"
 #include "cpu/fpu.h"
 
-#define SLICE 1024
+#define SLICE 4096
 #define DCACHE_SIZE 16384	/* decode memo: by instruction bits */
 #define BLK_TAB 32768		/* block table: by pc */
-#define BLK_MAX 64		/* instructions per block (interrupt latency bound) */
+#define BLK_MAX 63		/* instructions per block (latency bound; offsets fit 8 bits) */
 #define BLK_ARENA (2u << 20)	/* bytes of decoded blocks before a flush */
 #define PAGE_MASK 0xfffULL
 /* PAUSE is FENCE with pred = W, succ = 0, fm = 0, rd = rs1 = 0. */
@@ -43,12 +43,14 @@
 struct blk_rec {
 	int32_t h;		/* handler label - END label */
 	int32_t imm;
-	uint8_t op, rd, rs1, rs2, rs3, aux, rm, len;
+	uint8_t op, rd, rs1, rs2, rs3, aux, rm;
+	uint8_t off;		/* byte offset in the block (the next record's
+				 * off is where this instruction ends) */
 };
 
-/* A decoded block: straight-line instructions of one page, ending at the
- * first control transfer or system instruction, at the page end or at
- * BLK_MAX; then an END record, then a copy of the instruction bytes.
+/* A decoded block: instructions of one page in address order, ending at
+ * the first jump or system instruction, at the page end or at BLK_MAX (a
+ * taken conditional branch leaves it early); then an END record, then a copy of the instruction bytes.
  * Valid while the TLB maps pc to the same host address (checked at entry,
  * which is also the fetch permission check) and the page's code version
  * and the hart's fence epoch are the ones it was decoded under. */
@@ -534,15 +536,14 @@ static const struct insn *decode_memo(struct hart_icache *ic, uint32_t bits)
 	return &e->d;
 }
 
-/* Ops after which a block ends: control transfers, and everything that may
+/* Ops after which a block ends: jumps (conditional branches leave the
+ * block only when taken), and everything that may
  * change privilege, translation, interrupt state or the code itself, or
  * that calls out of the core. The next block's lookup re-checks the fetch
  * permission through the TLB. */
 static const bool op_ends_block[OP__COUNT] = {
 	[OP_ILLEGAL] = true,
 	[OP_JAL] = true, [OP_JALR] = true,
-	[OP_BEQ] = true, [OP_BNE] = true, [OP_BLT] = true, [OP_BGE] = true,
-	[OP_BLTU] = true, [OP_BGEU] = true,
 	[OP_FENCE] = true, [OP_FENCE_I] = true,
 	[OP_ECALL] = true, [OP_EBREAK] = true, [OP_MRET] = true, [OP_SRET] = true,
 	[OP_WFI] = true, [OP_SFENCE_VMA] = true,
@@ -574,8 +575,8 @@ static void blocks_flush(struct hart_icache *ic)
 }
 
 /* dispatch[OP__COUNT] is the END label, the base of record offsets. */
-static void fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits,
-		     const void *const *dispatch)
+static unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits,
+			 unsigned off, const void *const *dispatch)
 {
 	const struct insn *d = decode_memo(ic, bits);
 	r->h = (int32_t)((const char *)dispatch[d->op] - (const char *)dispatch[OP__COUNT]);
@@ -587,12 +588,14 @@ static void fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits,
 	r->rs3 = d->rs3;
 	r->aux = d->aux;
 	r->rm = d->rm;
-	r->len = d->len;
+	r->off = (uint8_t)off;
+	return d->len;
 }
 
-static void end_rec(struct blk_rec *r)
+static void end_rec(struct blk_rec *r, unsigned off)
 {
 	memset(r, 0, sizeof *r);	/* h = 0: the END label */
+	r->off = (uint8_t)off;
 }
 
 /* b was decoded before the last fence and its page version still matches:
@@ -637,8 +640,7 @@ static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 			memcpy(&hi, buf + off + 2, 2);
 		}
 		struct blk_rec *r = &b->r[n++];
-		fill_rec(ic, r, lo | (uint32_t)hi << 16, dispatch);
-		off += r->len;
+		off += fill_rec(ic, r, lo | (uint32_t)hi << 16, off, dispatch);
 		if (op_ends_block[r->op]) {
 			chain = r->op == OP_JAL || r->op == OP_JALR ||
 				(r->op >= OP_BEQ && r->op <= OP_BGEU);
@@ -649,7 +651,7 @@ static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 	}
 	if (!n)
 		return NULL;
-	end_rec(&b->r[n]);
+	end_rec(&b->r[n], off);
 	b->host = hp;
 	b->verp = verp;
 	b->key = ic->epoch | ver;
@@ -711,7 +713,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 	struct hart_icache *ic = h->icache;
 	const bool trace = h->trace;	/* fixed while running */
 	h->slice_end = false;
-	uint64_t t, npc;
+	uint64_t t;
 	int c;
 	struct blk *b = NULL;
 	struct blk *pb = NULL;	/* previous block, if the next may be linked to it */
@@ -814,15 +816,23 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 		[OP__COUNT] = &&L_END,
 	};
 /* Inside a block the next instruction is the next record: retire (x0 stays
- * 0), advance pc, jump. Counters are added per block (L_END), or up to the
- * current record by SYNC before anything that may look at them (CSRs,
- * traps, device accesses, SBI). */
+ * 0) and jump. The pc is only computed where needed: PC is the current
+ * instruction's, NPC the next one's. Counters are added per block (done),
+ * or up to the current record by SYNC before anything that may look at
+ * them (CSRs, traps, device accesses, SBI). */
+#define PC (bpc + r->off)
+#define NPC (bpc + r[1].off)
 #define NEXT do {							\
 		x[0] = 0;						\
-		pc = npc;						\
 		r++;							\
-		npc = pc + r->len;					\
 		goto *(&&L_END + r->h);					\
+	} while (0)
+/* Leave the block after the current instruction, at pc target. */
+#define JUMP(target) do {						\
+		pc = (target);						\
+		x[0] = 0;						\
+		r++;							\
+		goto done;						\
 	} while (0)
 #define SYNC do {							\
 		uint64_t k_ = (uint64_t)(r - rb);			\
@@ -912,7 +922,6 @@ run:
 		bpc = pc;
 		pb = b->chain ? b : NULL;
 		rb = r = b->r;
-		npc = pc + r->len;
 		goto *(&&L_END + r->h);
 
 single: {
@@ -932,31 +941,40 @@ single: {
 		b->n = 1;
 		b->bytes = (uint16_t)insn_length(bits);
 		b->chain = false;
-		fill_rec(ic, &b->r[0], bits, dispatch);
-		end_rec(&b->r[1]);
+		fill_rec(ic, &b->r[0], bits, 0, dispatch);
+		end_rec(&b->r[1], b->bytes);
 		memcpy((void *)blk_code(b), &bits, b->bytes);
 		if (unlikely(trace))
 			tdec = *decode_memo(ic, bits);
 		bpc = pc;
 		rb = r = b->r;
-		npc = pc + r->len;
 		goto *(&&L_END + r->h);
 		}
 
 		L_OP_LUI: x[d->rd] = d->imm; NEXT;
-		L_OP_AUIPC: x[d->rd] = pc + d->imm; NEXT;
-		L_OP_JAL: x[d->rd] = npc; npc = pc + d->imm; NEXT;
-		L_OP_JALR: 
+		L_OP_AUIPC: x[d->rd] = PC + d->imm; NEXT;
+		L_OP_JAL: t = PC + d->imm; x[d->rd] = NPC; JUMP(t);
+		L_OP_JALR:
 		t = (x[d->rs1] + d->imm) & ~1ULL;
-		x[d->rd] = npc;
-		npc = t;
-		NEXT;
-		L_OP_BEQ: if (x[d->rs1] == x[d->rs2]) npc = pc + d->imm; NEXT;
-		L_OP_BNE: if (x[d->rs1] != x[d->rs2]) npc = pc + d->imm; NEXT;
-		L_OP_BLT: if ((int64_t)x[d->rs1] < (int64_t)x[d->rs2]) npc = pc + d->imm; NEXT;
-		L_OP_BGE: if ((int64_t)x[d->rs1] >= (int64_t)x[d->rs2]) npc = pc + d->imm; NEXT;
-		L_OP_BLTU: if (x[d->rs1] < x[d->rs2]) npc = pc + d->imm; NEXT;
-		L_OP_BGEU: if (x[d->rs1] >= x[d->rs2]) npc = pc + d->imm; NEXT;
+		x[d->rd] = NPC;
+		JUMP(t);
+		/* Conditional branches do not end a block: taken, they leave
+		 * it (the next block may be chained); not taken, it goes on. */
+#define BRANCH(cond) do {						\
+		if (cond) {						\
+			pc = PC + d->imm;				\
+			r++;						\
+			goto done;					\
+		}							\
+		NEXT;							\
+	} while (0)
+		L_OP_BEQ: BRANCH(x[d->rs1] == x[d->rs2]);
+		L_OP_BNE: BRANCH(x[d->rs1] != x[d->rs2]);
+		L_OP_BLT: BRANCH((int64_t)x[d->rs1] < (int64_t)x[d->rs2]);
+		L_OP_BGE: BRANCH((int64_t)x[d->rs1] >= (int64_t)x[d->rs2]);
+		L_OP_BLTU: BRANCH(x[d->rs1] < x[d->rs2]);
+		L_OP_BGEU: BRANCH(x[d->rs1] >= x[d->rs2]);
+#undef BRANCH
 
 		L_OP_LB: LOAD(load_i8, 1, true);
 		L_OP_LH: LOAD(load_i16, 2, true);
@@ -1068,11 +1086,10 @@ single: {
 		SYNC;
 		prv = h->priv;
 		if (prv == PRV_S && h->env.ecall) {
-			h->pc = pc;
+			h->pc = PC;
 			if (h->env.ecall(h, h->env.opaque)) {
-				npc = h->pc + 4;
 				h->slice_end = true;
-				NEXT;
+				JUMP(h->pc + 4);
 			}
 		}
 		c = prv == PRV_U ? EXC_ECALL_U : prv == PRV_S ? EXC_ECALL_S : EXC_ECALL_M;
@@ -1080,7 +1097,7 @@ single: {
 		goto exc;
 		L_OP_EBREAK:
 		c = EXC_BREAKPOINT;
-		h->exc_tval = pc;
+		h->exc_tval = PC;
 		goto exc;
 		L_OP_MRET: {
 		prv = h->priv;
@@ -1096,9 +1113,8 @@ single: {
 		h->mstatus = s;
 		h->priv = mpp;
 		hart_update_dprv(h);
-		npc = h->mepc;
 		h->slice_end = true;
-		NEXT;
+		JUMP(h->mepc);
 		}
 		L_OP_SRET: {
 		prv = h->priv;
@@ -1112,16 +1128,15 @@ single: {
 		h->mstatus = s;
 		h->priv = spp;
 		hart_update_dprv(h);
-		npc = h->sepc;
 		h->slice_end = true;
-		NEXT;
+		JUMP(h->sepc);
 		}
 		L_OP_WFI:
 		prv = h->priv;
 		if (prv == PRV_U || (prv == PRV_S && (h->mstatus & MSTATUS_TW)))
 			goto illegal;
 		SYNC;	/* bare mode: time follows the retired count */
-		h->pc = npc;
+		h->pc = NPC;
 		hart_poll_timers(h);
 		if (!((atomic_load(&h->mip) | h->timer_ip) & h->mie)) {
 			h->wfi = true;
@@ -1209,11 +1224,14 @@ blk_break:
 		/* The instruction at r completed; the block must not go on
 		 * (its code may be stale, or a device was involved). */
 		x[0] = 0;
-		pc = npc;
+		pc = NPC;
 		r++;
 		pb = NULL;
-		/* fall through */
-L_END: {
+		goto done;
+L_END:
+		/* END record: fall through to the next block. */
+		pc = bpc + r->off;
+done: {
 		uint64_t k_ = (uint64_t)(r - rb);
 		h->retired += k_;
 		i += k_;
@@ -1226,12 +1244,13 @@ L_END: {
 		}
 illegal: {
 		uint32_t w = 0;
-		memcpy(&w, blk_code(b) + (pc - bpc), d->len);
+		memcpy(&w, blk_code(b) + r->off, (unsigned)(r[1].off - r->off));
 		c = EXC_ILLEGAL;
 		h->exc_tval = w;
 		}
 exc: {
 		uint64_t k_ = (uint64_t)(r - rb);
+		pc = PC;
 		h->retired += k_;
 		i += k_ + 1;	/* the trapping instruction is stepped, not retired */
 		x[0] = 0;
@@ -1248,6 +1267,9 @@ exc: {
 	h->pc = pc;
 	return i;
 #undef NEXT
+#undef JUMP
+#undef PC
+#undef NPC
 #undef SYNC
 #undef LOAD
 #undef STORE
