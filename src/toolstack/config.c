@@ -1134,8 +1134,13 @@ static int apply(struct applier *a, const char *key, unsigned kline, unsigned kc
 				diag_add(a->diag, D_ERROR, vw, "%s", err);
 				return -EINVAL;
 			}
+			/* the text (xm list -l): as written, the list form as
+			 * ["1", "0,2"] */
 			if (n < sizeof(buf) - 1)
-				n += snprintf(buf + n, sizeof(buf) - n, "%s%s", k ? "," : "", one);
+				n += snprintf(buf + n, sizeof(buf) - n,
+					      v->type == V_LIST ? "%s\"%s\"%s" : "%s%s%s",
+					      k ? ", " : v->type == V_LIST ? "[" : "", one,
+					      v->type == V_LIST && k + 1 == cnt ? "]" : "");
 		}
 		dc->nr_cpumasks = cnt;
 		dc->cpus_per_vcpu = v->type == V_LIST;
