@@ -79,8 +79,9 @@ static inline const unsigned char *blk_code(const struct blk *b)
 }
 
 struct hart_icache {
-	struct blk *tab[BLK_TAB];	/* by (pc >> 1); NULL or a block in arena */
-	size_t used;			/* arena bytes in use */
+	struct blk *tab[BLK_TAB];	/* 2-way sets by pc (blk_set); NULL or in arena */
+	size_t used;			/* arena bytes in use (end of the filling half) */
+	size_t end[2];			/* end of the blocks in each half */
 	uint64_t epoch;			/* FENCE.I count << 32 */
 	uint64_t builds, flushes, fences, rechecks;	/* statistics */
 	/* One-instruction block for the single-step path. */
@@ -553,6 +554,14 @@ static const bool op_ends_block[OP__COUNT] = {
 	[OP_LR_D] = true, [OP_SC_D] = true, [OP_AMO_D] = true,
 };
 
+/* The block table is 2-way set associative, indexed by pc: a kernel's
+ * code is far bigger than the table's reach, and a direct-mapped table
+ * kept evicting (and rebuilding) blocks that were still in use. */
+static inline struct blk **blk_set(struct hart_icache *ic, uint64_t pc)
+{
+	return &ic->tab[((pc >> 2) & (BLK_TAB / 2 - 1)) * 2];
+}
+
 /* FENCE.I (local or remote): every store of this hart, and every write of
  * another hart or device that saw the page marked, has made the blocks of
  * the page stale already; what remains is a write racing with the
@@ -571,6 +580,39 @@ static void blocks_flush(struct hart_icache *ic)
 {
 	memset(ic->tab, 0, sizeof ic->tab);
 	ic->used = 0;
+	ic->end[0] = ic->end[1] = 0;
+	ic->flushes++;
+}
+
+#define HALF (BLK_ARENA / 2)
+
+static bool in_half(const struct hart_icache *ic, const struct blk *b, unsigned half)
+{
+	uintptr_t lo = (uintptr_t)ic->arena + half * HALF;
+	return (uintptr_t)b - lo < HALF;
+}
+
+/* The half being filled is full: drop the blocks of the other (older)
+ * half and fill that one. The table and the links of the surviving half
+ * forget the dropped blocks; recently built ones stay. */
+static void blocks_turn(struct hart_icache *ic)
+{
+	unsigned cur = ic->used >= HALF, old = cur ^ 1;
+	ic->end[cur] = ic->used;
+	for (unsigned k = 0; k < BLK_TAB; k++)
+		if (ic->tab[k] && in_half(ic, ic->tab[k], old))
+			ic->tab[k] = NULL;
+	for (size_t at = cur * HALF; at < ic->end[cur];) {
+		struct blk *b = (struct blk *)(void *)(ic->arena + at);
+		for (unsigned k = 0; k < 2; k++)
+			if (b->link[k] && in_half(ic, b->link[k], old)) {
+				b->link[k] = NULL;
+				b->lpc[k] = 1;
+			}
+		at += BLK_BYTES(b->n, b->bytes);
+	}
+	ic->used = old * HALF;
+	ic->end[old] = ic->used;
 	ic->flushes++;
 }
 
@@ -617,8 +659,9 @@ static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 			       const void *const *dispatch)
 {
 	struct hart_icache *ic = h->icache;
-	if (ic->used + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > sizeof ic->arena)
-		blocks_flush(ic);
+	if (ic->used % HALF + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > HALF ||
+	    ic->used + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > sizeof ic->arena)
+		blocks_turn(ic);
 	struct blk *b = (struct blk *)(void *)(ic->arena + ic->used);
 	_Atomic uint32_t *verp = code_ver_of(h, hp);
 	/* Mark the page as holding code before reading it: a store from now
@@ -664,7 +707,9 @@ static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 	memcpy((void *)blk_code(b), buf, off);
 	ic->used += BLK_BYTES(n, b->bytes);
 	ic->builds++;
-	ic->tab[(pc >> 1) & (BLK_TAB - 1)] = b;
+	struct blk **set = blk_set(ic, pc);
+	set[1] = set[0];
+	set[0] = b;
 	return b;
 }
 
@@ -891,8 +936,13 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 			if (unlikely(e->vpn_x != tlb_tag(pc, h->priv)))
 				goto single;	/* fetch_slow fills the TLB */
 			uintptr_t hp = pc + e->addend;
-			struct blk **slot = &ic->tab[(pc >> 1) & (BLK_TAB - 1)];
-			struct blk *nb = *slot;
+			struct blk **set = blk_set(ic, pc);
+			struct blk *nb = set[0];
+			if (unlikely(nb && nb->host != hp) && set[1] && set[1]->host == hp) {
+				set[0] = set[1];	/* most recently used first */
+				set[1] = nb;
+				nb = set[0];
+			}
 			if (unlikely(!nb || nb->host != hp ||
 				     nb->key != (ic->epoch |
 						 atomic_load_explicit(nb->verp, memory_order_relaxed)))) {
