@@ -82,6 +82,7 @@ static int domain_build(struct domain *d, char *err, size_t errlen)
 	if ((r = machine_create(&mc, &m)) < 0)
 		goto out;
 	d->m = m;
+	d->nr_vbd = d->nr_vif = 0;
 	if ((r = sched_apply_config(d, err, errlen)) < 0)
 		goto fail;
 	for (unsigned k = 0; k < c->nr_disks; k++) {
@@ -96,6 +97,7 @@ static int domain_build(struct domain *d, char *err, size_t errlen)
 		}
 		if ((r = machine_add_virtio(m, dev)) < 0)
 			goto fail;
+		d->vbd[d->nr_vbd++] = dev;	/* xm top's counters (xend_info.c) */
 	}
 	if ((r = virtio_rng_create(&dev)) < 0 || (r = machine_add_virtio(m, dev)) < 0)
 		goto fail;
