@@ -410,6 +410,15 @@ int xend_run(const struct xend_opts *o, int ready_fd)
 	r = 0;
 out:
 	shutdown_all(x);
+	/* vcpu-set waiters see their domain gone and reply */
+	for (int t = 0; t < 500; t++) {
+		pthread_mutex_lock(&x->lock);
+		unsigned w = x->vcpu_waiters;
+		pthread_mutex_unlock(&x->lock);
+		if (!w)
+			break;
+		usleep(20000);
+	}
 	if (x->sched) {
 		/* every domain must be gone; else leave the pool to the exit */
 		pthread_mutex_lock(&x->lock);

@@ -188,11 +188,6 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 		reap(x);
 		goto reply;
 	}
-	if (!strcmp(cmd, "vcpu-set") && (argc == 3 || argc == 4)) {
-		/* waits for the guest: takes x->lock itself */
-		r = do_vcpu_set(x, argv[1], argv[2], argc == 4 ? argv[3] : NULL, &o);
-		goto reply;
-	}
 	pthread_mutex_lock(&x->lock);
 	if (!strcmp(cmd, "list")) {
 		r = do_list(x, argv, argc, &o);
@@ -316,6 +311,11 @@ static int handle_request(struct xend *x, int cfd, char **argv, unsigned argc)
 		r = do_sched_credit(x, argv, argc, &o);
 	} else if (!strcmp(cmd, "vcpu-list")) {
 		r = do_vcpu_list(x, argv, argc, &o);
+	} else if (!strcmp(cmd, "vcpu-set") && (argc == 3 || argc == 4)) {
+		/* a thread waits for the guest and replies on cfd */
+		r = do_vcpu_set(x, argv[1], argv[2], argc == 4 ? argv[3] : NULL, cfd, &o);
+		if (r == 1)
+			kept = 1;
 	} else if (!strcmp(cmd, "vcpu-pin") && argc == 4) {
 		r = do_vcpu_pin(x, argv[1], argv[2], argv[3], &o);
 	} else if (!strcmp(cmd, "sysrq") && argc == 3) {

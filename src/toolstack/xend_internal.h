@@ -110,6 +110,7 @@ struct xend {
 	unsigned dom0_cpus;		/* Domain-0's vCPUs (xend config "dom0-cpus";
 					 * Domain-0 is the host: display only) */
 	struct sched *sched;		/* one pool shared by every domain */
+	unsigned vcpu_waiters;		/* xm vcpu-set threads (xend_sched.c) */
 	char network_script[256], reloc_hosts[256];
 	unsigned reloc_port;
 	char xenstored[PATH_MAX];
@@ -186,9 +187,10 @@ int do_sched_credit(struct xend *x, char **argv, unsigned argc, struct obuf *o);
 int do_vcpu_list(struct xend *x, char **argv, unsigned argc, struct obuf *o);
 int do_vcpu_pin(struct xend *x, const char *dom, const char *vcpu, const char *cpus,
 		struct obuf *o);
-/* Not under x->lock (it waits for the guest). */
+/* Under x->lock. Returns 1 when a thread took cfd over to wait for the
+ * guest and reply (the main loop goes on). */
 int do_vcpu_set(struct xend *x, const char *dom, const char *n, const char *wait_s,
-		struct obuf *o);
+		int cfd, struct obuf *o);
 
 /* xend_ctl.c: control socket */
 int open_control(struct xend *x);

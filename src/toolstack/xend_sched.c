@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "board/machine.h"
+#include "toolstack/proto.h"
 #include "hv/sched.h"
 #include "toolstack/xend_internal.h"
 #include "virtio/virtio_devs.h"
@@ -576,8 +577,92 @@ static void vcpu_avail_write(struct xend *x, struct domain *d, unsigned n)
 	xsw(x, v, "/vm/%s/vcpu_avail", d->uuid);
 }
 
+/* One xm vcpu-set waiting for the guest, on its own thread (xend's main
+ * loop keeps serving other requests); it owns the client's socket. */
+struct vcpu_set_wait {
+	struct xend *x;
+	struct domain *d;
+	unsigned id, max;
+	long n, secs;
+	uint64_t mark;
+	int cfd;
+	char dom[128];
+};
+
+/* Polls until the hypervisor sees vCPUs 0..n-1 online and the rest
+ * offline, the agent reports an error, or the time is up. 0 or -errno
+ * with the message in o. */
+static int vcpu_set_wait(struct vcpu_set_wait *w, struct obuf *o)
+{
+	struct xend *x = w->x;
+	struct domain *d = w->d;
+	char ans[CTL_LINE] = "";
+	bool answered = false, agent = false, hello = false;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		pthread_mutex_lock(&x->lock);
+		struct domain *e = x->doms;
+		while (e && !(e == d && e->id == w->id && e->state == DS_RUNNING && e->m))
+			e = e->next;
+		if (!e) {
+			pthread_mutex_unlock(&x->lock);
+			fprintf(o->f, "Error: Domain '%s' went away during vcpu-set.", w->dom);
+			return -ENOENT;
+		}
+		bool done = true;
+		for (unsigned k = 0; k < w->max; k++)
+			done = done && vcpu_online(d->m, k) == (k < (unsigned)w->n);
+		answered = answered || ctl_find(&d->ctl, w->mark, "ok cpu", ans, sizeof(ans));
+		bool failed = ctl_find(&d->ctl, w->mark, "error cpu", ans, sizeof(ans));
+		agent = answered || failed;
+		pthread_mutex_lock(&d->ctl.rx_lock);
+		hello = d->ctl.hello;
+		pthread_mutex_unlock(&d->ctl.rx_lock);
+		pthread_mutex_unlock(&x->lock);
+		if (done)
+			return 0;
+		if (failed) {
+			fprintf(o->f, "Error: Domain '%s' refused vcpu-set %ld: guest agent: %s", w->dom,
+				w->n, ans);
+			return -EIO;
+		}
+		if (since(&t0) >= w->secs)
+			break;
+		usleep(50000);
+	}
+	fprintf(o->f, "Error: Domain '%s' did not reach %ld online vCPUs within %ld s (%s).", w->dom,
+		w->n, w->secs, agent ? "the guest agent answered but the vCPUs did not follow"
+			     : hello ? "no answer from the guest agent"
+				     : "no guest agent on the control channel; is domus-agent running in the guest?");
+	return -ETIMEDOUT;
+}
+
+static void *vcpu_set_thread(void *arg)
+{
+	struct vcpu_set_wait *w = arg;
+	struct xend *x = w->x;
+	struct obuf o;
+	int r = -ENOMEM;
+	if (ob_open(&o) == 0) {
+		r = vcpu_set_wait(w, &o);
+		ob_close(&o);
+	}
+	proto_send_reply(w->cfd, r < 0, o.b ? o.b : "", o.b ? o.len : 0);
+	free(o.b);
+	close(w->cfd);
+	pthread_mutex_lock(&x->lock);
+	x->vcpu_waiters--;
+	pthread_mutex_unlock(&x->lock);
+	free(w);
+	return NULL;
+}
+
+/* xm vcpu-set DOM N [WAIT]: the request part under x->lock; the wait for
+ * the guest runs on a thread that replies on cfd. Returns 1 when that
+ * thread took cfd over, else 0 / -errno with the reply in o. */
 int do_vcpu_set(struct xend *x, const char *dom, const char *nstr, const char *wait_s,
-		struct obuf *o)
+		int cfd, struct obuf *o)
 {
 	long n, secs = VCPU_SET_WAIT_DEFAULT;
 	int r = 0;
@@ -585,26 +670,27 @@ int do_vcpu_set(struct xend *x, const char *dom, const char *nstr, const char *w
 
 	if (wait_s && *wait_s && (!parse_long(wait_s, &secs) || secs < 0 || secs > VCPU_SET_WAIT_MAX))
 		secs = VCPU_SET_WAIT_DEFAULT;
-	pthread_mutex_lock(&x->lock);
 	if (is_dom0(dom)) {
 		fprintf(o->f, "Error: Domain-0 is the host; its vCPUs cannot be changed.");
-		r = -EINVAL;
-		goto out_locked;
+		return -EINVAL;
 	}
 	struct domain *d = running_domain(x, dom, o, &r);
 	if (!d)
-		goto out_locked;
-	unsigned max = d->m->nr_harts, id = d->id;
+		return r;
+	unsigned max = d->m->nr_harts;
 	if (!parse_long(nstr, &n) || n < 1 || n > (long)max) {
 		fprintf(o->f, "Error: invalid number of vCPUs '%s': domain '%s' may have 1 to %u (maxvcpus).",
 			nstr, dom, max);
-		r = -EINVAL;
-		goto out_locked;
+		return -EINVAL;
 	}
 	if (d->paused) {
 		fprintf(o->f, "Error: Domain '%s' is paused; unpause it first (the guest must act).", dom);
-		r = -EBUSY;
-		goto out_locked;
+		return -EBUSY;
+	}
+	struct vcpu_set_wait *w = calloc(1, sizeof(*w));
+	if (!w) {
+		fprintf(o->f, "Error: %s", strerror(ENOMEM));
+		return -ENOMEM;
 	}
 	d->cfg.vcpus = (unsigned)n;
 	vcpu_avail_write(x, d, (unsigned)n);
@@ -622,52 +708,24 @@ int do_vcpu_set(struct xend *x, const char *dom, const char *nstr, const char *w
 	if (r < 0) {
 		fprintf(o->f, "Error: Domain '%s': cannot reach the guest agent: %s.", dom,
 			r == -ENODEV ? "the domain has no control channel" : "it is not reading requests");
-		goto out_locked;
+		free(w);
+		return r;
 	}
-	xlog(x, "(XEN) domain %u (%s): vcpu-set %ld requested", id, d->name, n);
-	pthread_mutex_unlock(&x->lock);
-
-	/* Wait (without x->lock) until the hypervisor sees the guest comply. */
-	char ans[CTL_LINE] = "";
-	bool answered = false, agent = false, hello = false;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		pthread_mutex_lock(&x->lock);
-		struct domain *e = x->doms;
-		while (e && !(e == d && e->id == id && e->state == DS_RUNNING && e->m))
-			e = e->next;
-		if (!e) {
-			pthread_mutex_unlock(&x->lock);
-			fprintf(o->f, "Error: Domain '%s' went away during vcpu-set.", dom);
-			return -ENOENT;
-		}
-		bool done = true;
-		for (unsigned k = 0; k < max; k++)
-			done = done && vcpu_online(d->m, k) == (k < (unsigned)n);
-		answered = answered || ctl_find(&d->ctl, mark, "ok cpu", ans, sizeof(ans));
-		bool failed = ctl_find(&d->ctl, mark, "error cpu", ans, sizeof(ans));
-		agent = answered || failed;
-		pthread_mutex_lock(&d->ctl.rx_lock);
-		hello = d->ctl.hello;
-		pthread_mutex_unlock(&d->ctl.rx_lock);
-		pthread_mutex_unlock(&x->lock);
-		if (done)
-			return 0;
-		if (failed) {
-			fprintf(o->f, "Error: Domain '%s' refused vcpu-set %ld: guest agent: %s", dom, n, ans);
-			return -EIO;
-		}
-		if (since(&t0) >= secs)
-			break;
-		usleep(50000);
+	xlog(x, "(XEN) domain %u (%s): vcpu-set %ld requested", d->id, d->name, n);
+	*w = (struct vcpu_set_wait){ .x = x, .d = d, .id = d->id, .max = max, .n = n, .secs = secs,
+				     .mark = mark, .cfd = cfd };
+	snprintf(w->dom, sizeof(w->dom), "%s", dom);
+	pthread_t t;
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	r = -pthread_create(&t, &at, vcpu_set_thread, w);
+	pthread_attr_destroy(&at);
+	if (r < 0) {
+		fprintf(o->f, "Error: cannot wait for domain '%s': %s", dom, strerror(-r));
+		free(w);
+		return r;
 	}
-	fprintf(o->f, "Error: Domain '%s' did not reach %ld online vCPUs within %ld s (%s).", dom, n,
-		secs, agent ? "the guest agent answered but the vCPUs did not follow"
-		      : hello ? "no answer from the guest agent"
-			      : "no guest agent on the control channel; is domus-agent running in the guest?");
-	return -ETIMEDOUT;
-out_locked:
-	pthread_mutex_unlock(&x->lock);
-	return r;
+	x->vcpu_waiters++;
+	return 1;
 }

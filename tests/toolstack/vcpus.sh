@@ -11,7 +11,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 names="online-at-boot vcpu-set-1-guest vcpu-set-1-vcpu-list vcpu-set-1-xenstore vcpu-set-4-guest
 vcpu-set-4-vcpu-list maxvcpus-boot maxvcpus-vcpu-set-4 vcpu-pin-moves vcpu-pin-affinity
-vcpu-pin-all vcpu-set-errors vcpu-pin-errors no-agent"
+vcpu-pin-all vcpu-set-errors vcpu-pin-errors no-agent xend-responsive"
 skip_all() { for n in $names; do echo "ok - $n # SKIP $1"; done; exit 0; }
 [ -x "$XEND" ] && [ -x "$XM" ] && [ -x "$B/bin/xenstored" ] || skip_all "no xend/xm/xenstored in $B"
 have_guest || skip_all "no guest image in $GDIR"
@@ -146,8 +146,15 @@ t "vcpu-pin-errors" "$([ -z "$e" ]; echo $?)" "$e"
 
 # -- a guest that does not comply: its agent is gone --------------------------
 gcmd g4 'for p in $(ps | awk "/domus-agen[t]/{print \$1}"); do kill $p; done' >/dev/null
-out=$(DOMUS_VCPU_SET_WAIT=3 $XM vcpu-set g4 2 2>&1); rc=$?
+DOMUS_VCPU_SET_WAIT=3 $XM vcpu-set g4 2 >"$DOMUS_STATE/vs.out" 2>&1 &
+vs=$!
+sleep 0.5
+t0=$(date +%s%N); $XM list g4 >/dev/null; t1=$(date +%s%N)
+wait $vs; rc=$?
+out=$(cat "$DOMUS_STATE/vs.out")
 t "no-agent: vcpu-set fails within its wait with a clear error" \
   "$([ $rc = 1 ] && grep -q "^Error: Domain 'g4' did not reach 2 online vCPUs within 3 s (no answer from the guest agent)\.$" <<<"$out"; echo $?)" \
   "rc $rc: $out"
+ms=$(( (t1 - t0) / 1000000 ))
+t "xend-responsive: xm list answers while vcpu-set waits (${ms} ms)" "$([ $ms -lt 1500 ]; echo $?)"
 exit $failed
