@@ -911,7 +911,12 @@ static enum sched_run vcpu_run_inner(struct vcpu *v, struct sched_unit *u, uint6
 			h->halt = false;	/* HSM or stop: handled above */
 			break;
 		case HART_EXIT_PAUSE:
-			return SCHED_RUN_YIELD;	/* let the lock holder run */
+			/* A spin-wait: let a waiting vCPU (the lock holder,
+			 * perhaps) have this pCPU; with nothing waiting the
+			 * holder already runs elsewhere, so spin on. */
+			if (sched_unit_contended(u))
+				return SCHED_RUN_YIELD;
+			break;
 		case HART_EXIT_DOUBLE_FAULT:
 			log_error("machine", "hart %u: double fault at pc 0x%llx (cause %llu)",
 				  v->id, (unsigned long long)h->last_trap_pc,

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,6 +83,8 @@ struct pcpu {
 	struct sched_unit *curr;
 	uint64_t run_start;			/* CLOCK_MONOTONIC at dispatch */
 	uint64_t charged_cpu;			/* worker CPU clock charged so far */
+	uint64_t cpu_at_finish;			/* the clock read when the last run ended */
+	bool slept;				/* waited on cond since then */
 	clockid_t clk;				/* the worker's CPU clock */
 	bool clk_valid;
 	uint64_t preempt_at;			/* deferred by the ratelimit, or 0 */
@@ -101,9 +104,12 @@ struct sched {
 	struct sched_dom *doms;
 	struct sched_unit **heap;
 	size_t heap_len, heap_cap, nr_units;
+	_Atomic unsigned nr_queued;		/* units on run queues (a hint) */
 	uint64_t next_tick;
 	unsigned tick_count;
 	uint64_t ticker_wake_at;		/* what the ticker sleeps until */
+	/* Counters (DOMUS_SCHED_STATS=1 prints them at sched_destroy). */
+	uint64_t n_dispatch, n_ret[SCHED_RUN_DONE + 1], n_wake, n_steal, n_preempt, n_tick;
 };
 
 static uint64_t mono_ns(void)
@@ -217,6 +223,7 @@ static void q_remove(struct sched *s, struct sched_unit *u)
 	u->q_next = u->q_prev = NULL;
 	u->q_pcpu = -1;
 	pc->q_len--;
+	atomic_fetch_sub_explicit(&s->nr_queued, 1, memory_order_relaxed);
 }
 
 static void q_append(struct sched *s, struct sched_unit *u, unsigned p)
@@ -234,6 +241,7 @@ static void q_append(struct sched *s, struct sched_unit *u, unsigned p)
 		pc->q[pr] = u;
 	pc->q_tail[pr] = u;
 	pc->q_len++;
+	atomic_fetch_add_explicit(&s->nr_queued, 1, memory_order_relaxed);
 }
 
 static int q_top_prio(const struct pcpu *pc)
@@ -258,6 +266,7 @@ static void ticker_need(struct sched *s, uint64_t when)
 
 static void unit_preempt(struct sched_unit *u)
 {
+	u->s->n_preempt++;
 	atomic_store(&u->should_yield, true);
 	if (u->ops->preempt)
 		u->ops->preempt(u->opaque);
@@ -381,8 +390,10 @@ static struct sched_unit *pcpu_pick(struct sched *s, struct pcpu *pc)
 			}
 		}
 	}
-	if (steal)
+	if (steal) {
 		u = steal;
+		s->n_steal++;
+	}
 	if (u)
 		q_remove(s, u);
 	return u;
@@ -584,6 +595,7 @@ static void sched_tick(struct sched *s, uint64_t now)
 			pc->curr->boost = false;
 		}
 	}
+	s->n_tick++;
 	if (++s->tick_count % TICKS_PER_ACCT == 0)
 		sched_account(s);
 	sched_requeue_all(s);
@@ -693,7 +705,12 @@ static void worker_finish(struct sched *s, struct pcpu *pc, struct sched_unit *u
 	struct sched_dom *d = u->d;
 	uint64_t now;
 
-	pcpu_charge(s, pc, clock_ns(CLOCK_THREAD_CPUTIME_ID));
+	pc->cpu_at_finish = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	pc->slept = false;
+	pcpu_charge(s, pc, pc->cpu_at_finish);
+	s->n_dispatch++;
+	if ((unsigned)r <= SCHED_RUN_DONE)
+		s->n_ret[r]++;
 	pc->curr = NULL;
 	pc->preempt_at = 0;
 	u->pcpu = -1;
@@ -748,6 +765,7 @@ static void *worker_main(void *arg)
 			pc->sleeping = true;
 			pthread_cond_wait(&pc->cond, &s->lock);
 			pc->sleeping = false;
+			pc->slept = true;
 			continue;
 		}
 		if (dom_held(u->d)) {	/* paused/parked since it was queued */
@@ -762,7 +780,11 @@ static void *worker_main(void *arg)
 		pc->curr = u;
 		pc->run_start = mono_ns();
 		pc->preempt_at = 0;
-		pc->charged_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		/* The clock read at the last run's end serves, unless the
+		 * worker slept since (one syscall per dispatch, not two;
+		 * the picking in between is charged to the new unit). */
+		pc->charged_cpu = pc->slept || !pc->cpu_at_finish ?
+				  clock_ns(CLOCK_THREAD_CPUTIME_ID) : pc->cpu_at_finish;
 		u->d->on_pcpu++;
 		pthread_mutex_unlock(&s->lock);
 
@@ -861,6 +883,17 @@ void sched_destroy(struct sched *s)
 	if (!s)
 		return;
 	sched_stop_threads(s);
+	if (getenv("DOMUS_SCHED_STATS"))
+		fprintf(stderr, "sched: %u pCPUs: %llu runs (preempted %llu, yield %llu, block %llu, "
+			"offline %llu, done %llu), %llu wakes, %llu steals, %llu preemptions, %llu ticks\n",
+			s->nr_pcpus, (unsigned long long)s->n_dispatch,
+			(unsigned long long)s->n_ret[SCHED_RUN_PREEMPTED],
+			(unsigned long long)s->n_ret[SCHED_RUN_YIELD],
+			(unsigned long long)s->n_ret[SCHED_RUN_BLOCK],
+			(unsigned long long)s->n_ret[SCHED_RUN_OFFLINE],
+			(unsigned long long)s->n_ret[SCHED_RUN_DONE], (unsigned long long)s->n_wake,
+			(unsigned long long)s->n_steal, (unsigned long long)s->n_preempt,
+			(unsigned long long)s->n_tick);
 	for (unsigned p = 0; p < s->nr_pcpus; p++)
 		pthread_cond_destroy(&s->pcpus[p].cond);
 	pthread_mutex_destroy(&s->lock);
@@ -1148,6 +1181,7 @@ void sched_unit_wake(struct sched_unit *u)
 	switch (u->state) {
 	case U_BLOCKED:
 	case U_OFFLINE:
+		s->n_wake++;
 		unit_make_runnable(s, u, true);
 		break;
 	case U_RUNNING:
@@ -1157,6 +1191,11 @@ void sched_unit_wake(struct sched_unit *u)
 		break;
 	}
 	pthread_mutex_unlock(&s->lock);
+}
+
+bool sched_unit_contended(const struct sched_unit *u)
+{
+	return atomic_load_explicit(&u->s->nr_queued, memory_order_relaxed) != 0;
 }
 
 bool sched_unit_should_yield(const struct sched_unit *u)

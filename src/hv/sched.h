@@ -146,8 +146,13 @@ void sched_unit_wake(struct sched_unit *u);
  * a higher-priority unit woke, pause, affinity change, cap). For run
  * functions that poll (the preempt hook is the push variant). */
 bool sched_unit_should_yield(const struct sched_unit *u);
-/* Hard affinity: a pCPU bitmask (bit i = pCPU i). -EINVAL if no bit names
- * a pCPU of the pool. A running unit outside its new mask is moved at
+/* A hint for spin-waits (lock-free, may be stale): true if some unit of
+ * the pool waits on a run queue, so returning SCHED_RUN_YIELD can let it
+ * run. When false, the lock holder is already on a pCPU (or blocked):
+ * yielding would only come back here. */
+bool sched_unit_contended(const struct sched_unit *u);
+/* Hard affinity: a pCPU bitmask (bit i = pCPU i; bits beyond the pool are
+ * ignored). -EINVAL if no bit names a pCPU of the pool. A running unit outside its new mask is moved at
  * once (preempted and requeued on an allowed pCPU). */
 int sched_unit_set_affinity(struct sched_unit *u, uint64_t pcpu_mask);
 void sched_unit_get_info(struct sched_unit *u, struct sched_unit_info *info);
