@@ -14,8 +14,10 @@ $(B)/obj/src/toolstack/xend_info.o: CFLAGS += -DDOMUS_CHANGESET='"$(or $(INFO_CH
 $(B)/obj/src/toolstack/xend_info.o: $(wildcard .git/HEAD .git/refs/heads/main)
 # xm info: every field sane, free_memory follows a created guest
 CHECKS += tests/toolstack/info.sh
+SAN_CHECKS += tests/toolstack/info.sh
 # xm top -b: parsable, CPU % vs /proc/<xend>/task, VBD counters, pty keys
 CHECKS += tests/toolstack/top.sh
+SAN_CHECKS += tests/toolstack/top.sh
 
 # -- vcpu helper: xm sched-credit, vcpu-list / vcpu-pin / vcpu-set -------------
 # vcpu-set through the guest agent (guest really offlines CPUs), maxvcpus,
