@@ -618,8 +618,10 @@ int main(int argc, char **argv)
 	xend_default_state(x.state, sizeof(x.state));
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!strcmp(x.prog, "xentop"))	/* the same program as xentop */
+	if (!strcmp(x.prog, "xentop")) {	/* the same program as xentop */
+		x.prog = "xm";	/* usage texts: "xm top" */
 		return cmd_top(&x, argc, argv);
+	}
 	if (argc < 2) {
 		help_all(&x, stderr);
 		return 1;
