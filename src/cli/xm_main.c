@@ -76,7 +76,7 @@ static const struct cmd_help helps[] = {
 	{ "shutdown", "<Domain> [-w] | -a [-w]", "Shut down a domain (-w: wait; -a: all domains)." },
 	{ "start", "<DomainName>", "Start a managed domain." },
 	{ "sysrq", "<Domain> <letter>", "Send a sysrq to a domain." },
-	{ "top", "[-d SEC] [-b] [-i N]", "Monitor domains like xentop (also installed as xentop).\n"
+	{ "top", "[-d SEC] [-b] [-i N] [--sample]", "Monitor domains like xentop (also installed as xentop).\n"
 	  "  -d, --delay SEC       seconds between updates (default 3)\n"
 	  "  -b, --batch           plain tables on stdout, no terminal control\n"
 	  "  -i, --iterations N    N updates, then exit\n"
