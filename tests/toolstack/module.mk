@@ -26,3 +26,4 @@ CHECKS += tests/toolstack/vcpus.sh
 SAN_CHECKS += tests/toolstack/vcpus.sh
 # sched-credit get/set/errors, weights 1:2, cap 25, interactive latency
 CHECKS += tests/toolstack/sched.sh
+SAN_CHECKS += tests/toolstack/sched.sh
