@@ -26,7 +26,7 @@ static int parse_dom(const char *p, struct top_dom *d)
 	unsigned long long v[16];
 	int used = 0;
 	char state[8];
-	if (sscanf(p, " %u %7s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %n",
+	if (sscanf(p, " %u %7s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu%n",
 		   &d->id, state, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
 		   &v[10], &v[11], &v[12], &v[13], &v[14], &used) < 17 || !used)
 		return -EINVAL;
@@ -49,6 +49,10 @@ static int parse_dom(const char *p, struct top_dom *d)
 	d->vbd_rsect = v[13];
 	d->vbd_wsect = v[14];
 	const char *name = p + used;
+	if (*name != ' ')
+		return -EINVAL;
+	while (*name == ' ')	/* spaces only: the name is on this line */
+		name++;
 	size_t n = strcspn(name, "\n");
 	if (!n)
 		return -EINVAL;

@@ -12,6 +12,12 @@ INFO_CHANGESET := $(shell git log -1 --date=format:'%a %b %d %H:%M:%S %Y %z' --f
 $(B)/obj/src/toolstack/xend_info.o: CFLAGS += -DDOMUS_CHANGESET='"$(or $(INFO_CHANGESET),unavailable)"' \
 	-DDOMUS_COMPILE_BY='"$(or $(shell id -un 2>/dev/null),unknown)"'
 $(B)/obj/src/toolstack/xend_info.o: $(wildcard .git/HEAD .git/refs/heads/main)
+# xm top's client side: sample parser, CPU %, sorting, truncation
+UNIT_TESTS += test-top
+test-top_SRCS := tests/toolstack/test_top.c
+test-top_LIBS := toolstack
+CHECKS += $$B/bin/test-top
+SAN_CHECKS += $$B/bin/test-top
 # xm info: every field sane, free_memory follows a created guest
 CHECKS += tests/toolstack/info.sh
 SAN_CHECKS += tests/toolstack/info.sh
