@@ -621,7 +621,12 @@ static unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bit
 			 unsigned off, const void *const *dispatch)
 {
 	const struct insn *d = decode_memo(ic, bits);
-	r->h = (int32_t)((const char *)dispatch[d->op] - (const char *)dispatch[OP__COUNT]);
+	/* ALU ops writing x0 have no effect at all: run them as L_NOP, so
+	 * that the other handlers need not reset x0. */
+	bool nop = d->rd == 0 && (d->op == OP_LUI || d->op == OP_AUIPC ||
+				  (d->op >= OP_ADDI && d->op <= OP_REMUW));
+	const void *hl = dispatch[nop ? OP__COUNT + 1 : d->op];
+	r->h = (int32_t)((const char *)hl - (const char *)dispatch[OP__COUNT]);
 	r->imm = (int32_t)d->imm;
 	r->op = d->op;
 	r->rd = d->rd;
@@ -666,7 +671,9 @@ static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 	_Atomic uint32_t *verp = code_ver_of(h, hp);
 	/* Mark the page as holding code before reading it: a store from now
 	 * on bumps the version and the block goes stale. */
-	uint32_t ver = atomic_fetch_or(verp, 1) | 1;
+	uint32_t ver = atomic_load_explicit(verp, memory_order_acquire);
+	if (!(ver & 1))
+		ver = atomic_fetch_or(verp, 1) | 1;
 	/* Decode from one copy of the bytes (another hart may be writing
 	 * them): the block's code copy is exactly what was decoded. */
 	unsigned char buf[4 * BLK_MAX];
@@ -767,7 +774,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 #define d r
 	unsigned prv = PRV_M;	/* privilege before the instruction: for trace; the
 				 * handlers that need it load it themselves */
-	static const void *const dispatch[OP__COUNT + 1] = {
+	static const void *const dispatch[OP__COUNT + 2] = {
 		[OP_ILLEGAL] = &&L_default,
 		[OP_LUI] = &&L_OP_LUI,
 		[OP_AUIPC] = &&L_OP_AUIPC,
@@ -859,16 +866,18 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 		[OP_FP_X] = &&L_OP_FP_X,
 		[OP_FP_FX] = &&L_OP_FP_FX,
 		[OP__COUNT] = &&L_END,
+		[OP__COUNT + 1] = &&L_NOP,
 	};
-/* Inside a block the next instruction is the next record: retire (x0 stays
- * 0) and jump. The pc is only computed where needed: PC is the current
+/* Inside a block the next instruction is the next record: one load and an
+ * indirect jump. x0 needs no reset there: ALU ops writing x0 are decoded
+ * as L_NOP, and the few other handlers that can write rd = 0 clear x[0]
+ * themselves. The pc is only computed where needed: PC is the current
  * instruction's, NPC the next one's. Counters are added per block (done),
  * or up to the current record by SYNC before anything that may look at
  * them (CSRs, traps, device accesses, SBI). */
 #define PC (bpc + r->off)
 #define NPC (bpc + r[1].off)
 #define NEXT do {							\
-		x[0] = 0;						\
 		r++;							\
 		goto *(&&L_END + r->h);					\
 	} while (0)
@@ -892,6 +901,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 		uint64_t va_ = x[d->rs1] + d->imm;			\
 		if (likely(fn(h, va_, &t))) {				\
 			x[d->rd] = t;					\
+			x[0] = 0;					\
 			NEXT;						\
 		}							\
 		SYNC;							\
@@ -1212,18 +1222,22 @@ single: {
 		SYNC;	/* counters are exact before the instruction */
 		if ((c = do_csr(h, d)))
 			goto illegal;
+		x[0] = 0;
 		NEXT;
 
 		L_OP_LR_W: L_OP_LR_D:
 		if ((c = do_lr(h, d))) goto exc;
+		x[0] = 0;
 		NEXT;
 		L_OP_SC_W: L_OP_SC_D:
 		SYNC;	/* a watched page may see the write */
 		if ((c = do_sc(h, d))) goto exc;
+		x[0] = 0;
 		NEXT;
 		L_OP_AMO_W: L_OP_AMO_D:
 		SYNC;
 		if ((c = do_amo(h, d))) goto exc;
+		x[0] = 0;
 		NEXT;
 
 		L_OP_FLW:
@@ -1266,6 +1280,9 @@ single: {
 		STORE(h->f[d->rs2], 8);
 		L_OP_FP_F: L_OP_FP_X: L_OP_FP_FX:
 		if (do_fp(h, d)) goto illegal;
+		x[0] = 0;	/* FP_X may target x0 */
+		NEXT;
+		L_NOP:	/* an ALU op writing x0 */
 		NEXT;
 		L_default:
 		goto illegal;
