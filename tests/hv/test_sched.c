@@ -310,7 +310,9 @@ static void test_cap(void)
 		sched_unit_get_info(a->u, &info);
 		on_free += info.pcpu == 0;
 	}
-	CHECK(on < 30 && on_free >= 45, "cap: on its pCPU in %u of 50 samples capped, %u of 50 after the cap is lifted", on, on_free);
+	/* (A host giving the pool less than the cap never makes it bite.) */
+	CHECK((on < 40 || frac < 0.2) && on_free >= 45,
+	      "cap: on its pCPU in %u of 50 samples capped, %u of 50 after the cap is lifted", on, on_free);
 	tunit_end(a);
 	sched_dom_destroy(d);
 	sched_destroy(s);
