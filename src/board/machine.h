@@ -1,10 +1,11 @@
 /*
  * One virt-board machine: guest RAM and the bus, 1..64 harts run as
  * scheduling units on a pool of pCPU threads (src/hv/sched.h), the CLINT,
- * PLIC, UART0, RTC, syscon and up to 8 virtio-mmio slots, the device tree, and the boot (paravirtual: Domus is
- * the SBI firmware and the kernel starts in S-mode; or firmware: an M-mode
- * image such as OpenSBI runs first). No global state: a process may hold
- * many machines.
+ * PLIC, UART0, RTC, syscon and up to 8 virtio-mmio slots, the device
+ * tree, and the boot (paravirtual: Domus is the SBI firmware and the
+ * kernel starts in S-mode; or firmware: an M-mode image such as OpenSBI
+ * runs first). No global state: a process may hold many machines, on one
+ * shared pool or each on its own.
  *
  * Life cycle: machine_create -> machine_add_virtio* -> machine_load ->
  * machine_run (blocks until power-off/reset/crash/stop) -> machine_destroy.
@@ -188,11 +189,10 @@ void machine_stop(struct machine *m, enum machine_exit why);
 /* Pause: counted (each machine_pause needs its machine_unpause). On the
  * first pause every vCPU leaves its pCPU and is queued nowhere (state 'p');
  * machine_pause returns once none is on a pCPU (or the machine is
- * stopping), so a paused machine
- * runs no guest instruction and uses no CPU. Guest time (mtime, and so
- * every timer deadline) stands still while paused. Devices may still
- * complete I/O into RAM. Works before machine_run too (the vCPUs then
- * park before their first instruction). machine_stop ends a paused
+ * stopping), so a paused machine runs no guest instruction and uses no
+ * CPU. Guest time (mtime, and so every timer deadline) stands still while
+ * paused. Devices may still complete I/O into RAM. Works before
+ * machine_run too (the vCPUs then wait before their first instruction). machine_stop ends a paused
  * machine. Any thread but the pool's pCPU threads running this machine's
  * vCPUs. */
 void machine_pause(struct machine *m);
