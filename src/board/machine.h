@@ -192,9 +192,9 @@ void machine_stop(struct machine *m, enum machine_exit why);
  * stopping), so a paused machine runs no guest instruction and uses no
  * CPU. Guest time (mtime, and so every timer deadline) stands still while
  * paused. Devices may still complete I/O into RAM. Works before
- * machine_run too (the vCPUs then wait before their first instruction). machine_stop ends a paused
- * machine. Any thread but the pool's pCPU threads running this machine's
- * vCPUs. */
+ * machine_run too (the vCPUs then wait before their first instruction).
+ * machine_stop ends a paused machine. Any thread but the pool's pCPU
+ * threads running this machine's vCPUs. */
 void machine_pause(struct machine *m);
 /* Returns -EINVAL if the machine was not paused. */
 int machine_unpause(struct machine *m);
