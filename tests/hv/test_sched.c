@@ -160,6 +160,27 @@ static uint64_t hogs_cpu(struct tunit *t)
 	return unit_cpu(t->hogs[0]) + unit_cpu(t->hogs[1]);
 }
 
+/* Mixed behaviour for the stress test: burn a little, then preempt-return,
+ * yield, block with a short deadline, or block until woken. */
+static enum sched_run mixed_run(void *opaque, struct sched_unit *u, uint64_t *deadline)
+{
+	struct tunit *t = opaque;
+	unsigned n = atomic_fetch_add(&t->runs, 1);
+
+	check_pcpu(t);
+	if (atomic_load(&t->stop))
+		return SCHED_RUN_DONE;
+	burn_us(30 + n % 200);
+	switch (n % 5) {
+	case 0: return SCHED_RUN_PREEMPTED;
+	case 1: return SCHED_RUN_YIELD;
+	case 2: *deadline = mono_ns() + 200000; return SCHED_RUN_BLOCK;
+	case 3: return sched_unit_should_yield(u) ? SCHED_RUN_PREEMPTED : SCHED_RUN_BLOCK;
+	default: *deadline = mono_ns() + 1000000; return SCHED_RUN_OFFLINE;
+	}
+}
+
+static const struct sched_unit_ops mixed_ops = { .run = mixed_run };
 static const struct sched_unit_ops hog_ops = { .run = hog_run };
 static const struct sched_unit_ops inter_ops = { .run = inter_run };
 static const struct sched_unit_ops race_ops = { .run = race_run };
@@ -514,6 +535,79 @@ static void test_balance(void)
 	sched_destroy(s);
 }
 
+/* Everything at once from several threads: pause/unpause, affinity,
+ * weight/cap, global parameters and wakes against units that preempt,
+ * yield, block and go offline. No deadlock (alarm), every unit ends,
+ * a pinned-and-paused domain ran nowhere it was not allowed. */
+struct stress {
+	struct sched *s;
+	struct sched_dom *d[3];
+	struct tunit *t[9];
+	_Atomic bool stop;
+};
+
+static void *stress_pause(void *arg)
+{
+	struct stress *x = arg;
+	for (unsigned i = 0; !atomic_load(&x->stop); i++) {
+		sched_dom_pause(x->d[i % 3]);
+		sleep_ms(1);
+		sched_dom_unpause(x->d[i % 3]);
+	}
+	return NULL;
+}
+
+static void *stress_knobs(void *arg)
+{
+	struct stress *x = arg;
+	for (unsigned i = 0; !atomic_load(&x->stop); i++) {
+		struct tunit *t = x->t[i % 9];
+		if (!atomic_load(&t->allowed))
+			sched_unit_set_affinity(t->u, 1 + i % 3);
+		sched_dom_set(x->d[i % 3], 1 + (i * 97) % 1000, (i % 4) * 30);
+		sched_set_params(x->s, 1 + i % 50, i % 2 ? 0 : 100 + i % 900);
+		sched_unit_wake(x->t[(i * 7) % 9]->u);
+		struct sched_unit_info info;
+		sched_unit_get_info(x->t[(i * 5) % 9]->u, &info);
+		sched_dom_cpu_ns(x->d[i % 3]);
+		if (i % 16 == 0)
+			sleep_ms(1);
+	}
+	return NULL;
+}
+
+static void test_stress(void)
+{
+	struct stress x = { .s = pool(2) };
+	pthread_t th[2];
+
+	for (int i = 0; i < 3; i++)
+		x.d[i] = dom(x.s, 256, 0);
+	for (int i = 0; i < 9; i++) {
+		x.t[i] = tunit_new(x.d[i % 3], i < 6 ? &mixed_ops : &hog_ops);
+		if (i == 8) {	/* pinned, never re-pinned */
+			atomic_store(&x.t[i]->allowed, 2);
+			sched_unit_set_affinity(x.t[i]->u, 2);
+		}
+		sched_unit_start(x.t[i]->u);
+	}
+	pthread_create(&th[0], NULL, stress_pause, &x);
+	pthread_create(&th[1], NULL, stress_knobs, &x);
+	sleep_ms(2000);
+	atomic_store(&x.stop, true);
+	pthread_join(th[0], NULL);
+	pthread_join(th[1], NULL);
+	unsigned runs = 0, bad = atomic_load(&x.t[8]->bad_pcpu);
+	for (int i = 0; i < 9; i++) {
+		runs += atomic_load(&x.t[i]->runs);
+		tunit_end(x.t[i]);	/* joins: a lost unit would hang here */
+	}
+	CHECK(runs > 100 && !bad, "stress: pause/affinity/weight/cap/params/wakes from two threads: %u runs, all ended, pin kept", runs);
+	for (int i = 0; i < 3; i++)
+		sched_dom_destroy(x.d[i]);
+	sched_destroy(x.s);
+}
+
 /* 100 blocked units cost nothing; waking them all runs each once. */
 static void test_idle(void)
 {
@@ -619,11 +713,13 @@ static void test_pause(void)
 int main(int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
+
+	alarm(300);	/* a deadlock fails the test (SIGALRM) instead of hanging CI */
 	static const struct { const char *name; void (*fn)(void); } tests[] = {
 		{ "params", test_params }, { "wakeup", test_lost_wakeup },
 		{ "idle", test_idle }, { "pause", test_pause },
 		{ "affinity", test_affinity }, { "steal", test_steal }, { "balance", test_balance },
-		{ "latency", test_latency }, { "cap", test_cap }, { "weights", test_weights },
+		{ "latency", test_latency }, { "stress", test_stress }, { "cap", test_cap }, { "weights", test_weights },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
