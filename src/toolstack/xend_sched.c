@@ -132,19 +132,26 @@ static uint64_t ctl_mark(struct ctlchan *c)
 	return n;
 }
 
-/* The first answer line since mark that starts with prefix (copied to
- * buf). Lines older than the ring are lost. */
-static bool ctl_find(struct ctlchan *c, uint64_t mark, const char *prefix, char *buf, size_t n)
+/* The first answer since mark "<word> cpu K ..." (word: ok or error) for
+ * a vCPU K in `cpus` (copied to buf): answers to earlier requests for
+ * other vCPUs do not count. Lines older than the ring are lost. */
+static bool ctl_find(struct ctlchan *c, uint64_t mark, const char *word, uint64_t cpus,
+		     char *buf, size_t n)
 {
 	bool found = false;
+	size_t wl = strlen(word);
 	pthread_mutex_lock(&c->rx_lock);
 	if (c->nr_lines > mark + CTL_LINES)
 		mark = c->nr_lines - CTL_LINES;
-	for (uint64_t k = mark; k < c->nr_lines && !found; k++)
-		if (!strncmp(c->lines[k % CTL_LINES], prefix, strlen(prefix))) {
-			snprintf(buf, n, "%s", c->lines[k % CTL_LINES]);
-			found = true;
-		}
+	for (uint64_t k = mark; k < c->nr_lines && !found; k++) {
+		const char *l = c->lines[k % CTL_LINES];
+		unsigned cpu;
+		if (strncmp(l, word, wl) || strncmp(l + wl, " cpu ", 5) ||
+		    sscanf(l + wl + 5, "%u", &cpu) != 1 || cpu >= 64 || !(cpus >> cpu & 1))
+			continue;
+		snprintf(buf, n, "%s", l);
+		found = true;
+	}
 	pthread_mutex_unlock(&c->rx_lock);
 	return found;
 }
@@ -585,6 +592,7 @@ struct vcpu_set_wait {
 	unsigned id, max;
 	long n, secs;
 	uint64_t mark;
+	uint64_t asked;		/* vCPUs the guest was asked about */
 	int cfd;
 	char dom[128];
 };
@@ -613,8 +621,8 @@ static int vcpu_set_wait(struct vcpu_set_wait *w, struct obuf *o)
 		bool done = true;
 		for (unsigned k = 0; k < w->max; k++)
 			done = done && vcpu_online(d->m, k) == (k < (unsigned)w->n);
-		answered = answered || ctl_find(&d->ctl, w->mark, "ok cpu", ans, sizeof(ans));
-		bool failed = ctl_find(&d->ctl, w->mark, "error cpu", ans, sizeof(ans));
+		answered = answered || ctl_find(&d->ctl, w->mark, "ok", w->asked, ans, sizeof(ans));
+		bool failed = ctl_find(&d->ctl, w->mark, "error", w->asked, ans, sizeof(ans));
 		agent = answered || failed;
 		pthread_mutex_lock(&d->ctl.rx_lock);
 		hello = d->ctl.hello;
@@ -694,16 +702,18 @@ int do_vcpu_set(struct xend *x, const char *dom, const char *nstr, const char *w
 	}
 	d->cfg.vcpus = (unsigned)n;
 	vcpu_avail_write(x, d, (unsigned)n);
-	uint64_t mark = ctl_mark(&d->ctl);
+	uint64_t mark = ctl_mark(&d->ctl), asked = 0;
 	/* online upwards, offline downwards (as a guest would do it by hand) */
 	for (unsigned k = 1; k < max && r == 0; k++)
 		if (k < n) {
 			snprintf(line, sizeof(line), "cpu %u online", k);
 			r = ctl_send(&d->ctl, line);
+			asked |= 1ULL << k;
 		}
 	for (unsigned k = max; k-- > (unsigned)n && r == 0;) {
 		snprintf(line, sizeof(line), "cpu %u offline", k);
 		r = ctl_send(&d->ctl, line);
+		asked |= 1ULL << k;
 	}
 	if (r < 0) {
 		fprintf(o->f, "Error: Domain '%s': cannot reach the guest agent: %s.", dom,
@@ -713,7 +723,7 @@ int do_vcpu_set(struct xend *x, const char *dom, const char *nstr, const char *w
 	}
 	xlog(x, "(XEN) domain %u (%s): vcpu-set %ld requested", d->id, d->name, n);
 	*w = (struct vcpu_set_wait){ .x = x, .d = d, .id = d->id, .max = max, .n = n, .secs = secs,
-				     .mark = mark, .cfd = cfd };
+				     .mark = mark, .asked = asked, .cfd = cfd };
 	snprintf(w->dom, sizeof(w->dom), "%s", dom);
 	pthread_t t;
 	pthread_attr_t at;

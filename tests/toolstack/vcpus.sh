@@ -11,7 +11,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 names="online-at-boot vcpu-set-1-guest vcpu-set-1-vcpu-list vcpu-set-1-xenstore vcpu-set-4-guest
 vcpu-set-4-vcpu-list maxvcpus-boot maxvcpus-vcpu-set-4 vcpu-pin-moves vcpu-pin-affinity
-vcpu-pin-all vcpu-set-errors vcpu-pin-errors no-agent xend-responsive"
+vcpu-pin-all vcpu-set-errors vcpu-pin-errors no-agent xend-responsive agent-error"
 skip_all() { for n in $names; do echo "ok - $n # SKIP $1"; done; exit 0; }
 [ -x "$XEND" ] && [ -x "$XM" ] && [ -x "$B/bin/xenstored" ] || skip_all "no xend/xm/xenstored in $B"
 have_guest || skip_all "no guest image in $GDIR"
@@ -157,4 +157,13 @@ t "no-agent: vcpu-set fails within its wait with a clear error" \
   "rc $rc: $out"
 ms=$(( (t1 - t0) / 1000000 ))
 t "xend-responsive: xm list answers while vcpu-set waits (${ms} ms)" "$([ $ms -lt 1500 ]; echo $?)"
+
+# -- a guest that refuses: a stand-in agent answering errors ------------------
+ctl=$(gcmd g4 'for n in 1 2 3 4 5 6 7; do [ -e /sys/class/tty/hvc$n ] && (exec 3<>/dev/hvc$n) 2>/dev/null && { echo /dev/hvc$n; break; }; done' | tail -1)
+gcmd g4 "(stty -F $ctl raw -echo; while read -r a b c; do echo \"error cpu \$b refused by the test\"; done <$ctl >$ctl) >/dev/null 2>&1 & true" >/dev/null
+sleep 1
+out=$(DOMUS_VCPU_SET_WAIT=20 $XM vcpu-set g4 3 2>&1); rc=$?
+t "agent-error: the guest's refusal is reported at once" \
+  "$([ $rc = 1 ] && grep -Eq "^Error: Domain 'g4' refused vcpu-set 3: guest agent: error cpu [123] refused by the test$" <<<"$out"; echo $?)" \
+  "rc $rc: $out (control tty $ctl)"
 exit $failed
