@@ -1,16 +1,17 @@
 /*
  * The hart: run loop, instruction execution and memory access through
- * the soft TLB. Decode lives in decode.c, CSRs in csr.c, trap entry and
- * interrupt selection in trap.c, translation and PMP in mmu.c, F/D
- * arithmetic in fpu.c.
+ * the soft TLB. Decoded blocks (layout, build, invalidation) live in
+ * block.c, decode in decode.c, CSRs in csr.c, trap entry and interrupt
+ * selection in trap.c, translation and PMP in mmu.c, F/D arithmetic in
+ * fpu.c.
  *
- * Hot path per instruction: fetch through the TLB (one compare + add),
- * decode memoised per pc and validated by the instruction bits, a threaded
- * dispatch (each handler ends in NEXT: retire + fetch + memo probe +
- * indirect jump through a label table), an atomic-relaxed load of h->req. Timers are polled once per
- * slice of instructions, and
- * interrupts re-evaluated at slice boundaries; instructions that can
- * enable an interrupt end the slice.
+ * Hot path: run_slice executes decoded blocks; the next instruction of a
+ * block is one load and an indirect jump (each handler ends in its own);
+ * at block boundaries it checks h->req and the budget and finds the next
+ * block through the previous block's links or the fetch TLB entry and the
+ * block table. Timers are polled once per slice, interrupts re-evaluated
+ * at slice boundaries; instructions that can enable an interrupt end the
+ * slice.
  */
 #include <errno.h>
 #include <sched.h>
@@ -19,15 +20,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "cpu/block.h"
 #include "cpu/cpu_internal.h"
 #include "cpu/decode.h"
 #include "cpu/fpu.h"
 
 #define SLICE 4096
-#define DCACHE_SIZE 16384	/* decode memo: by instruction bits */
-#define BLK_TAB 32768		/* block table: by pc */
-#define BLK_MAX 63		/* instructions per block (latency bound; offsets fit 8 bits) */
-#define BLK_ARENA (2u << 20)	/* bytes of decoded blocks before a flush */
 #define PAGE_MASK 0xfffULL
 /* PAUSE is FENCE with pred = W, succ = 0, fm = 0, rd = rs1 = 0. */
 #define PAUSE_IMM 0x010
@@ -36,64 +34,6 @@
  * waited for (a lock holder, a stop_machine peer) when harts outnumber
  * host CPUs; what to do (yield, sleep, run another vCPU) is its policy. */
 #define PAUSE_EXIT 16
-
-/* One decoded instruction of a block (16 bytes): struct insn's fields,
- * the immediate narrowed (every RV64GC immediate fits 32 bits) and the
- * handler as an offset from a label in run_slice. */
-struct blk_rec {
-	int32_t h;		/* handler label - END label */
-	int32_t imm;
-	uint8_t op, rd, rs1, rs2, rs3, aux, rm;
-	uint8_t off;		/* byte offset in the block (the next record's
-				 * off is where this instruction ends) */
-};
-
-/* A decoded block: instructions of one page in address order, ending at
- * the first jump or system instruction, at the page end or at BLK_MAX (a
- * taken conditional branch leaves it early); then an END record, then a copy of the instruction bytes.
- * Valid while the TLB maps pc to the same host address (checked at entry,
- * which is also the fetch permission check) and the page's code version
- * and the hart's fence epoch are the ones it was decoded under. */
-struct blk {
-	uintptr_t host;		/* host address of the first instruction */
-	_Atomic uint32_t *verp;	/* the page's code version (bus->code_ver) */
-	uint64_t key;		/* hart's fence epoch << 32 | the (odd) version */
-	/* Chaining: blocks that followed this one in the same virtual page
-	 * (no permission check needed), keyed by their pc. */
-	uint64_t lpc[2];
-	struct blk *link[2];
-	uint16_t n;		/* instructions before the END record */
-	uint16_t bytes;		/* code bytes */
-	uint8_t chain;		/* ends in a jump/branch or by length: may link */
-	uint8_t lnext;		/* link slot to replace next */
-	uint8_t pad[2];
-	struct blk_rec r[];	/* n + 1 records, then the code bytes */
-};
-
-#define BLK_BYTES(n, bytes) \
-	(sizeof(struct blk) + ((n) + 1) * sizeof(struct blk_rec) + (((bytes) + 15) & ~15u))
-
-static inline const unsigned char *blk_code(const struct blk *b)
-{
-	return (const unsigned char *)&b->r[b->n + 1];
-}
-
-struct hart_icache {
-	struct blk *tab[BLK_TAB];	/* 2-way sets by pc (blk_set); NULL or in arena */
-	size_t used;			/* arena bytes in use (end of the filling half) */
-	size_t end[2];			/* end of the blocks in each half */
-	uint64_t epoch;			/* FENCE.I count << 32 */
-	uint64_t builds, flushes, fences, rechecks;	/* statistics */
-	/* One-instruction block for the single-step path. */
-	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];
-	/* Decode memo keyed by the bits alone: the same words recur all over
-	 * the code and blocks are rebuilt after flushes. */
-	struct {
-		uint64_t key;
-		struct insn d;
-	} l2[DCACHE_SIZE];
-	_Alignas(64) unsigned char arena[BLK_ARENA];	/* lazily backed */
-};
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -275,11 +215,6 @@ static int load_ext(struct hart *h, uint64_t va, unsigned size, bool sign, uint6
 	return c;
 }
 
-/* The code version of the page holding host address p (a RAM page). */
-static inline _Atomic uint32_t *code_ver_of(const struct hart *h, uintptr_t p)
-{
-	return (_Atomic uint32_t *)(h->cv_base + (p >> BUS_PAGE_SHIFT) * sizeof(uint32_t));
-}
 
 enum { STORE_DONE = 0, STORE_CODE = 1, STORE_SLOW = -1 };
 
@@ -522,204 +457,6 @@ static int do_fp(struct hart *h, const struct blk_rec *d)
 	return 0;
 }
 
-/* Decode memo keyed by the bits: a full decode only for new words. */
-static const struct insn *decode_memo(struct hart_icache *ic, uint32_t bits)
-{
-	uint32_t k = (bits ^ (bits >> 13) ^ (bits >> 21)) & (DCACHE_SIZE - 1);
-	typeof(ic->l2[0]) *e = &ic->l2[k];
-	uint64_t key = bits | (1ULL << 32);
-	if (e->key != key) {
-		insn_decode(&e->d, bits);
-		if (e->d.op >= OP__COUNT)	/* cannot happen; the dispatch relies on it */
-			e->d.op = OP_ILLEGAL;
-		e->key = key;
-	}
-	return &e->d;
-}
-
-/* Ops after which a block ends: jumps (conditional branches leave the
- * block only when taken), and everything that may
- * change privilege, translation, interrupt state or the code itself, or
- * that calls out of the core. The next block's lookup re-checks the fetch
- * permission through the TLB. */
-static const bool op_ends_block[OP__COUNT] = {
-	[OP_ILLEGAL] = true,
-	[OP_JAL] = true, [OP_JALR] = true,
-	[OP_FENCE] = true, [OP_FENCE_I] = true,
-	[OP_ECALL] = true, [OP_EBREAK] = true, [OP_MRET] = true, [OP_SRET] = true,
-	[OP_WFI] = true, [OP_SFENCE_VMA] = true,
-	[OP_CSRRW] = true, [OP_CSRRS] = true, [OP_CSRRC] = true,
-	[OP_CSRRWI] = true, [OP_CSRRSI] = true, [OP_CSRRCI] = true,
-	[OP_LR_W] = true, [OP_SC_W] = true, [OP_AMO_W] = true,
-	[OP_LR_D] = true, [OP_SC_D] = true, [OP_AMO_D] = true,
-};
-
-/* The block table is 2-way set associative, indexed by pc: a kernel's
- * code is far bigger than the table's reach, and a direct-mapped table
- * kept evicting (and rebuilding) blocks that were still in use. */
-static inline struct blk **blk_set(struct hart_icache *ic, uint64_t pc)
-{
-	return &ic->tab[((pc >> 2) & (BLK_TAB / 2 - 1)) * 2];
-}
-
-/* FENCE.I (local or remote): every store of this hart, and every write of
- * another hart or device that saw the page marked, has made the blocks of
- * the page stale already; what remains is a write racing with the
- * decode (another hart's store still in its host store buffer). Blocks
- * from before the fence are re-checked against memory at their next use
- * (block_recheck), which is much cheaper than decoding them again. */
-static void blocks_fence(struct hart_icache *ic)
-{
-	ic->epoch += 1ULL << 32;
-	ic->fences++;
-}
-
-/* Forget every decoded block (reset, bus change, arena full). Links only
- * exist between blocks of the arena, so they go too. */
-static void blocks_flush(struct hart_icache *ic)
-{
-	memset(ic->tab, 0, sizeof ic->tab);
-	ic->used = 0;
-	ic->end[0] = ic->end[1] = 0;
-	ic->flushes++;
-}
-
-#define HALF (BLK_ARENA / 2)
-
-static bool in_half(const struct hart_icache *ic, const struct blk *b, unsigned half)
-{
-	uintptr_t lo = (uintptr_t)ic->arena + half * HALF;
-	return (uintptr_t)b - lo < HALF;
-}
-
-/* The half being filled is full: drop the blocks of the other (older)
- * half and fill that one. The table and the links of the surviving half
- * forget the dropped blocks; recently built ones stay. */
-static void blocks_turn(struct hart_icache *ic)
-{
-	unsigned cur = ic->used >= HALF, old = cur ^ 1;
-	ic->end[cur] = ic->used;
-	for (unsigned k = 0; k < BLK_TAB; k++)
-		if (ic->tab[k] && in_half(ic, ic->tab[k], old))
-			ic->tab[k] = NULL;
-	for (size_t at = cur * HALF; at < ic->end[cur];) {
-		struct blk *b = (struct blk *)(void *)(ic->arena + at);
-		for (unsigned k = 0; k < 2; k++)
-			if (b->link[k] && in_half(ic, b->link[k], old)) {
-				b->link[k] = NULL;
-				b->lpc[k] = 1;
-			}
-		at += BLK_BYTES(b->n, b->bytes);
-	}
-	ic->used = old * HALF;
-	ic->end[old] = ic->used;
-	ic->flushes++;
-}
-
-/* dispatch[OP__COUNT] is the END label, the base of record offsets. */
-static unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits,
-			 unsigned off, const void *const *dispatch)
-{
-	const struct insn *d = decode_memo(ic, bits);
-	/* ALU ops writing x0 have no effect at all: run them as L_NOP, so
-	 * that the other handlers need not reset x0. */
-	bool nop = d->rd == 0 && (d->op == OP_LUI || d->op == OP_AUIPC ||
-				  (d->op >= OP_ADDI && d->op <= OP_REMUW));
-	const void *hl = dispatch[nop ? OP__COUNT + 1 : d->op];
-	r->h = (int32_t)((const char *)hl - (const char *)dispatch[OP__COUNT]);
-	r->imm = (int32_t)d->imm;
-	r->op = d->op;
-	r->rd = d->rd;
-	r->rs1 = d->rs1;
-	r->rs2 = d->rs2;
-	r->rs3 = d->rs3;
-	r->aux = d->aux;
-	r->rm = d->rm;
-	r->off = (uint8_t)off;
-	return d->len;
-}
-
-static void end_rec(struct blk_rec *r, unsigned off)
-{
-	memset(r, 0, sizeof *r);	/* h = 0: the END label */
-	r->off = (uint8_t)off;
-}
-
-/* b was decoded before the last fence and its page version still matches:
- * valid again if memory still holds the same instruction bytes. */
-static bool block_recheck(struct hart_icache *ic, struct blk *b)
-{
-	ic->rechecks++;
-	if (memcmp((const void *)b->host, blk_code(b), b->bytes))
-		return false;
-	b->key = ic->epoch | (uint32_t)b->key;
-	return true;
-}
-
-/* Decode the block at pc, whose host address (from the fetch TLB entry,
- * so a RAM page) is hp. NULL if its first instruction crosses the page end
- * (the single-step path fetches those). Only bytes of hp's page are read,
- * and at most BLK_BYTES(BLK_MAX, 4 * BLK_MAX) of the arena written. */
-static struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
-			       const void *const *dispatch)
-{
-	struct hart_icache *ic = h->icache;
-	if (ic->used % HALF + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > HALF ||
-	    ic->used + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > sizeof ic->arena)
-		blocks_turn(ic);
-	struct blk *b = (struct blk *)(void *)(ic->arena + ic->used);
-	_Atomic uint32_t *verp = code_ver_of(h, hp);
-	/* Mark the page as holding code before reading it: a store from now
-	 * on bumps the version and the block goes stale. */
-	uint32_t ver = atomic_load_explicit(verp, memory_order_acquire);
-	if (!(ver & 1))
-		ver = atomic_fetch_or(verp, 1) | 1;
-	/* Decode from one copy of the bytes (another hart may be writing
-	 * them): the block's code copy is exactly what was decoded. */
-	unsigned char buf[4 * BLK_MAX];
-	unsigned off0 = pc & PAGE_MASK, off = 0, n = 0;
-	unsigned avail = BUS_PAGE_SIZE - off0 < sizeof buf ? BUS_PAGE_SIZE - off0 : sizeof buf;
-	memcpy(buf, (const void *)hp, avail);
-	bool chain = true;
-	while (off + 2 <= avail) {
-		uint16_t lo, hi = 0;
-		memcpy(&lo, buf + off, 2);
-		if ((lo & 3) == 3) {
-			if (off + 4 > avail)
-				break;
-			memcpy(&hi, buf + off + 2, 2);
-		}
-		struct blk_rec *r = &b->r[n++];
-		off += fill_rec(ic, r, lo | (uint32_t)hi << 16, off, dispatch);
-		if (op_ends_block[r->op]) {
-			chain = r->op == OP_JAL || r->op == OP_JALR ||
-				(r->op >= OP_BEQ && r->op <= OP_BGEU);
-			break;
-		}
-		if (n == BLK_MAX)
-			break;
-	}
-	if (!n)
-		return NULL;
-	end_rec(&b->r[n], off);
-	b->host = hp;
-	b->verp = verp;
-	b->key = ic->epoch | ver;
-	b->lpc[0] = b->lpc[1] = 1;	/* odd: never a pc */
-	b->link[0] = b->link[1] = NULL;
-	b->n = (uint16_t)n;
-	b->bytes = (uint16_t)off;
-	b->chain = chain;
-	b->lnext = 0;
-	memcpy((void *)blk_code(b), buf, off);
-	ic->used += BLK_BYTES(n, b->bytes);
-	ic->builds++;
-	struct blk **set = blk_set(ic, pc);
-	set[1] = set[0];
-	set[0] = b;
-	return b;
-}
-
 static void trace_insn(struct hart *h, unsigned prv, uint64_t pc, uint32_t bits,
 		       const struct insn *d)
 {
@@ -774,7 +511,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 #define d r
 	unsigned prv = PRV_M;	/* privilege before the instruction: for trace; the
 				 * handlers that need it load it themselves */
-	static const void *const dispatch[OP__COUNT + 2] = {
+	static const void *const dispatch[DISPATCH_NOP + 1] = {
 		[OP_ILLEGAL] = &&L_default,
 		[OP_LUI] = &&L_OP_LUI,
 		[OP_AUIPC] = &&L_OP_AUIPC,
@@ -865,8 +602,8 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 		[OP_FP_F] = &&L_OP_FP_F,
 		[OP_FP_X] = &&L_OP_FP_X,
 		[OP_FP_FX] = &&L_OP_FP_FX,
-		[OP__COUNT] = &&L_END,
-		[OP__COUNT + 1] = &&L_NOP,
+		[DISPATCH_END] = &&L_END,
+		[DISPATCH_NOP] = &&L_NOP,
 	};
 /* Inside a block the next instruction is the next record: one load and an
  * indirect jump. x0 needs no reset there: ALU ops writing x0 are decoded
