@@ -10,6 +10,7 @@
  *    stores, then fence.i on the running hart;
  *  - budgets: hart_run(n) steps exactly n instructions whatever the block
  *    sizes, and minstret/retired stay exact;
+ *  - a loop that is one self-chained block still returns on a request;
  *  - hostile code: pages of random words executed in all privilege modes
  *    with the trap vector into them never crash the host (run under ASan).
  */
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/bus.h"
 #include "cpu/hart.h"
@@ -146,6 +148,45 @@ static void test_remote_writer(void)
 	bus_destroy(&bus);
 }
 
+/* A tight loop of one chained block (j .) must still see requests from
+ * other threads: block boundaries check them. */
+struct spinner {
+	struct hart h;
+	enum hart_exit e;
+};
+
+static void *spin_run(void *arg)
+{
+	struct spinner *sp = arg;
+	sp->e = hart_run(&sp->h, 0);
+	return NULL;
+}
+
+static void test_latency(void)
+{
+	struct bus bus;
+	static struct spinner sp;
+	if (bus_init(&bus, RAM, 1 << 20) || hart_init(&sp.h, &bus, 0, NULL)) {
+		check(false, "init", 0, 0);
+		return;
+	}
+	put(&bus, RAM, ADDI(5, 5, 1));
+	put(&bus, RAM + 4, JAL0(-4));
+	sp.h.pc = RAM;
+	pthread_t t;
+	pthread_create(&t, NULL, spin_run, &sp);
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	hart_request(&sp.h, HART_REQ_EXIT);
+	pthread_join(t, NULL);
+	check(sp.e == HART_EXIT_STOP, "a chained loop returns on a request (exit)", sp.e,
+	      HART_EXIT_STOP);
+	check(sp.h.x[5] > 1000 && sp.h.x[5] == sp.h.retired / 2, "it ran, counts exact (x5)",
+	      sp.h.x[5], sp.h.retired / 2);
+	hart_destroy(&sp.h);
+	bus_destroy(&bus);
+}
+
 /* Random code in all modes, traps vectored into the random page itself,
  * translation on with a random satp: must just run (ASan checks bounds). */
 static void test_hostile(void)
@@ -190,6 +231,7 @@ int main(void)
 {
 	test_fences();
 	test_remote_writer();
+	test_latency();
 	test_hostile();
 	return fails != 0;
 }
