@@ -11,21 +11,6 @@
 
 #define PAGE_MASK 0xfffULL
 
-/* Decode memo keyed by the bits: a full decode only for new words. */
-const struct insn *decode_memo(struct hart_icache *ic, uint32_t bits)
-{
-	uint32_t k = (bits ^ (bits >> 13) ^ (bits >> 21)) & (DCACHE_SIZE - 1);
-	typeof(ic->l2[0]) *e = &ic->l2[k];
-	uint64_t key = bits | (1ULL << 32);
-	if (e->key != key) {
-		insn_decode(&e->d, bits);
-		if (e->d.op >= OP__COUNT)	/* cannot happen; the dispatch relies on it */
-			e->d.op = OP_ILLEGAL;
-		e->key = key;
-	}
-	return &e->d;
-}
-
 /* Ops after which a block ends: jumps (conditional branches leave the
  * block only when taken), and everything that may
  * change privilege, translation, interrupt state or the code itself, or
@@ -99,27 +84,41 @@ static void blocks_turn(struct hart_icache *ic)
 }
 
 /* Record for the instruction bits at byte offset off of its block;
- * returns its length. */
+ * returns its length. Records are memoised by the bits alone (the same
+ * words recur all over the code, and blocks are rebuilt after a half of
+ * the arena is dropped): a full decode only for new words. */
 unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits,
-			 unsigned off, const void *const *dispatch)
+		  unsigned off, const void *const *dispatch)
 {
-	const struct insn *d = decode_memo(ic, bits);
-	/* ALU ops writing x0 have no effect at all: run them as L_NOP, so
-	 * that the other handlers need not reset x0. */
-	bool nop = d->rd == 0 && (d->op == OP_LUI || d->op == OP_AUIPC ||
-				  (d->op >= OP_ADDI && d->op <= OP_REMUW));
-	const void *hl = dispatch[nop ? DISPATCH_NOP : d->op];
-	r->h = (int32_t)((const char *)hl - (const char *)dispatch[DISPATCH_END]);
-	r->imm = (int32_t)d->imm;
-	r->op = d->op;
-	r->rd = d->rd;
-	r->rs1 = d->rs1;
-	r->rs2 = d->rs2;
-	r->rs3 = d->rs3;
-	r->aux = d->aux;
-	r->rm = d->rm;
+	uint32_t k = (bits ^ (bits >> 13) ^ (bits >> 21)) & (DCACHE_SIZE - 1);
+	typeof(ic->memo[0]) *e = &ic->memo[k];
+	uint64_t key = bits | (1ULL << 32);
+	if (e->key != key) {
+		struct insn d;
+		insn_decode(&d, bits);
+		if (d.op >= OP__COUNT)	/* cannot happen; the dispatch relies on it */
+			d.op = OP_ILLEGAL;
+		/* ALU ops writing x0 have no effect at all: run them as
+		 * L_NOP, so that the other handlers need not reset x0. */
+		bool nop = d.rd == 0 && (d.op == OP_LUI || d.op == OP_AUIPC ||
+					 (d.op >= OP_ADDI && d.op <= OP_REMUW));
+		const void *hl = dispatch[nop ? DISPATCH_NOP : d.op];
+		e->r.h = (int32_t)((const char *)hl - (const char *)dispatch[DISPATCH_END]);
+		e->r.imm = (int32_t)d.imm;
+		e->r.op = d.op;
+		e->r.rd = d.rd;
+		e->r.rs1 = d.rs1;
+		e->r.rs2 = d.rs2;
+		e->r.rs3 = d.rs3;
+		e->r.aux = d.aux;
+		e->r.rm = d.rm;
+		e->r.off = (uint8_t)d.len;	/* the memo keeps the length here */
+		e->key = key;
+	}
+	unsigned len = e->r.off;
+	*r = e->r;
 	r->off = (uint8_t)off;
-	return d->len;
+	return len;
 }
 
 void end_rec(struct blk_rec *r, unsigned off)

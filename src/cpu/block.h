@@ -14,7 +14,7 @@
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 
-#define DCACHE_SIZE 16384	/* decode memo: by instruction bits */
+#define DCACHE_SIZE 16384	/* record memo entries: by instruction bits */
 #define BLK_TAB 32768		/* block table entries (2-way sets, by pc) */
 #define BLK_MAX 63		/* instructions per block (latency bound; offsets fit 8 bits) */
 #define BLK_ARENA (2u << 20)	/* bytes of decoded blocks (two halves) */
@@ -69,12 +69,11 @@ struct hart_icache {
 	uint64_t builds, flushes, fences, rechecks;	/* statistics */
 	/* One-instruction block for the single-step path. */
 	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];
-	/* Decode memo keyed by the bits alone: the same words recur all over
-	 * the code and blocks are rebuilt after flushes. */
+	/* Record memo keyed by the instruction bits (fill_rec). */
 	struct {
 		uint64_t key;
-		struct insn d;
-	} l2[DCACHE_SIZE];
+		struct blk_rec r;
+	} memo[DCACHE_SIZE];
 	_Alignas(64) unsigned char arena[BLK_ARENA];	/* lazily backed */
 };
 
@@ -99,7 +98,6 @@ static inline struct blk **blk_set(struct hart_icache *ic, uint64_t pc)
 #define DISPATCH_END OP__COUNT
 #define DISPATCH_NOP (OP__COUNT + 1)
 
-const struct insn *decode_memo(struct hart_icache *ic, uint32_t bits);
 void blocks_fence(struct hart_icache *ic);
 void blocks_flush(struct hart_icache *ic);
 unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits, unsigned off,

@@ -742,7 +742,7 @@ single: {
 		end_rec(&b->r[1], b->bytes);
 		memcpy((void *)blk_code(b), &bits, b->bytes);
 		if (unlikely(trace))
-			tdec = *decode_memo(ic, bits);
+			insn_decode(&tdec, bits);
 		bpc = pc;
 		rb = r = b->r;
 		goto *(&&L_END + r->h);
