@@ -178,15 +178,17 @@ static int store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	return 0;
 }
 
-/* Fast paths: a TLB hit within one page. The slow paths are called by
+/* Fast paths: a TLB hit within one page. The tag compared is that of the
+ * access's last byte in the slot of its first: an access that crosses
+ * into the next page cannot match (consecutive pages use different
+ * slots), so one compare checks both. The slow paths are called by
  * the handlers (which first account the instructions of the block so far:
  * a device may read the counters) and end the block. */
 #define DEF_LOAD(name, type)						\
 static inline bool name(struct hart *h, uint64_t va, uint64_t *out)	\
 {									\
 	struct tlb_entry *e = tlb_slot(h, va);				\
-	if (likely(e->vpn_r == tlb_tag(va, h->dprv) &&			\
-		   (va & PAGE_MASK) <= BUS_PAGE_SIZE - sizeof(type))) {	\
+	if (likely(e->vpn_r == tlb_tag(va + sizeof(type) - 1, h->dprv))) { \
 		type t;							\
 		memcpy(&t, (void *)(uintptr_t)(va + e->addend), sizeof t); \
 		*out = (uint64_t)t;					\
@@ -224,8 +226,7 @@ enum { STORE_DONE = 0, STORE_CODE = 1, STORE_SLOW = -1 };
 static inline int store_fast(struct hart *h, uint64_t va, uint64_t val, unsigned size)
 {
 	struct tlb_entry *e = tlb_slot(h, va);
-	if (likely(e->vpn_w == tlb_tag(va, h->dprv) &&
-		   (va & PAGE_MASK) <= BUS_PAGE_SIZE - size)) {
+	if (likely(e->vpn_w == tlb_tag(va + size - 1, h->dprv))) {
 		uintptr_t p = va + e->addend;
 		memcpy((void *)p, &val, size);
 		_Atomic uint32_t *ver = code_ver_of(h, p);
