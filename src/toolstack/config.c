@@ -1337,10 +1337,12 @@ static bool looks_like_literal(const char *v)
 		v++;
 	if (!*v)
 		return false;
-	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && v[2])
+	/* hex digits only after 0x: "name=bad" is a bare word */
+	bool hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && v[2];
+	if (hex)
 		v += 2;
 	for (; *v; v++)
-		if (!isxdigit((unsigned char)*v))
+		if (hex ? !isxdigit((unsigned char)*v) : !isdigit((unsigned char)*v))
 			return false;
 	return true;
 }

@@ -303,6 +303,12 @@ static void test_sched_keys(void)
 	   "cpus list: one per vCPU", dc.cpus);
 	domain_config_free(&dc);
 	cfg_diag_free(&d);
+	const char *ov[] = { "name=bad", "memory=0x40" };
+	r = parse("name='a'\nkernel='/k'\n", ov, 2, &dc, &d);
+	ok(r == 0 && dc.name && !strcmp(dc.name, "bad") && dc.memory_mib == 64,
+	   "override: a bare word of hex letters is a string, 0x40 a number", d.text);
+	domain_config_free(&dc);
+	cfg_diag_free(&d);
 	r = parse("name='a'\nkernel='/k'\ncpus='all'\n", NULL, 0, &dc, &d);
 	ok(r == 0 && domain_config_affinity(&dc, 5) == ~0ULL, "cpus all", d.text);
 	domain_config_free(&dc);

@@ -142,6 +142,8 @@ chk "^Error: Domain 'nosuch' does not exist\.$" vcpu-pin nosuch 0 0
 chk "^Error: Domain-0 is the host" vcpu-pin 0 0 0
 chk "^Usage: xm vcpu-pin" vcpu-pin g4 0
 chk "^Error: Domain 'nosuch' does not exist\.$" vcpu-list nosuch
+chk "^Error: cannot build domain bad: cpus: vCPU 1: no CPU of '5-6' exists on this host \(pCPUs 0-1\)$" \
+  create "$DOMUS_STATE/g4.cfg" name=bad vcpus=2 "cpus=['1', '5-6']"
 t "vcpu-pin-errors" "$([ -z "$e" ]; echo $?)" "$e"
 
 # -- a guest that does not comply: its agent is gone --------------------------
