@@ -668,15 +668,24 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 			goto single;
 		if (pb) {
 			/* Chained: the previous block ended in a jump or
-			 * branch to this pc in the same virtual page, so the
-			 * fetch permission it was entered with still holds. */
+			 * branch to this pc. In the same virtual page the
+			 * fetch permission it was entered with still holds;
+			 * in another page the TLB entry must map pc to the
+			 * block's host address (no table probe). */
 			struct blk *nb = pb->lpc[0] == pc ? pb->link[0] :
 					 pb->lpc[1] == pc ? pb->link[1] : NULL;
 			if (likely(nb && nb->key == (ic->epoch |
 						     atomic_load_explicit(nb->verp, memory_order_relaxed)) &&
 				   nb->n <= max - i)) {
-				b = nb;
-				goto run;
+				if (likely(((pc ^ bpc) & ~PAGE_MASK) == 0)) {
+					b = nb;
+					goto run;
+				}
+				struct tlb_entry *e = tlb_slot(h, pc);
+				if (e->vpn_x == tlb_tag(pc, h->priv) && pc + e->addend == nb->host) {
+					b = nb;
+					goto run;
+				}
 			}
 		}
 		{
@@ -705,8 +714,8 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 						goto single;	/* crosses the page end */
 				}
 			}
-			if (pb && ((pc ^ bpc) & ~PAGE_MASK) == 0) {
-				/* link pb -> nb (same virtual page) */
+			if (pb) {
+				/* link pb -> nb */
 				unsigned k = pb->lnext;
 				pb->lpc[k] = pc;
 				pb->link[k] = nb;
