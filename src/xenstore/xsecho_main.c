@@ -16,6 +16,7 @@
 #include "xenstore/xs_wire.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -99,13 +100,15 @@ static long echo_process(struct echo_conn *c)
     return (long)olen;
 }
 
-/* Write all of buf, waiting if the socket is full (replies are small). */
+/* Write all of buf. A full socket (a client that sends without reading)
+ * gets up to a second to drain, then is dropped: no spinning on EAGAIN. */
 static int echo_send(int fd, const uint8_t *buf, size_t len)
 {
     while (len) {
         ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
         if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN)
+            struct pollfd pf = { .fd = fd, .events = POLLOUT };
+            if (errno == EINTR || (errno == EAGAIN && poll(&pf, 1, 1000) == 1))
                 continue;
             return -1;
         }
