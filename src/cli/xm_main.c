@@ -61,7 +61,7 @@ static const struct cmd_help helps[] = {
 	{ "pause", "<Domain>", "Pause execution of a domain." },
 	{ "reboot", "<Domain> [-w]", "Reboot a domain (-w: wait for the new instance)." },
 	{ "rename", "<Domain> <NewDomainName>", "Rename a domain." },
-	{ "sched-credit", "[-d <Domain> [-w <Weight>] [-c <Cap>]] | -s [-t <TSlice>] [-r <RateLimit>]",
+	{ "sched-credit", "[-d <Domain> [-w W] [-c C] | -s [-t T] [-r R]]",
 	  "Get/set credit scheduler parameters.\n"
 	  "  -d DOMAIN, --domain=DOMAIN  the domain (without -w/-c: show only it)\n"
 	  "  -w WEIGHT, --weight=WEIGHT  its weight, 1-65535 (default 256): the share of\n"
