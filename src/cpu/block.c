@@ -45,7 +45,9 @@ void blocks_fence(struct hart_icache *ic)
  * exist between blocks of the arena, so they go too. */
 void blocks_flush(struct hart_icache *ic)
 {
-	memset(ic->tab, 0, sizeof ic->tab);
+	if (!ic->clean)		/* keep a never-used cache untouched (lazily backed) */
+		memset(ic->tab, 0, sizeof ic->tab);
+	ic->clean = true;
 	ic->used = 0;
 	ic->end[0] = ic->end[1] = 0;
 	ic->flushes++;
@@ -196,6 +198,7 @@ struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 	memcpy((void *)blk_code(b), buf, off);
 	ic->used += BLK_BYTES(n, b->bytes);
 	ic->builds++;
+	ic->clean = false;
 	struct blk **set = blk_set(ic, pc);
 	set[1] = set[0];
 	set[0] = b;

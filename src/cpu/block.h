@@ -66,6 +66,7 @@ struct hart_icache {
 	size_t used;			/* arena bytes in use (end of the filling half) */
 	size_t end[2];			/* end of the blocks in each half */
 	uint64_t epoch;			/* FENCE.I count << 32 */
+	bool clean;			/* no block built since the last flush */
 	uint64_t builds, flushes, fences, rechecks;	/* statistics */
 	/* One-instruction block for the single-step path. */
 	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];

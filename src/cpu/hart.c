@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "cpu/block.h"
@@ -1210,9 +1211,15 @@ int hart_init(struct hart *h, struct bus *bus, uint64_t hartid,
 	      const struct hart_env *env)
 {
 	memset(h, 0, sizeof *h);
-	h->icache = calloc(1, sizeof *h->icache);
-	if (!h->icache)
+	/* mmap, not calloc: the ~2.6 MiB must stay lazily backed (an idle
+	 * vCPU touches a few pages), and malloc may hand out recycled heap
+	 * memory that calloc then clears page by page. */
+	void *ic = mmap(NULL, sizeof *h->icache, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ic == MAP_FAILED)
 		return -ENOMEM;
+	h->icache = ic;
+	h->icache->clean = true;
 	h->bus = bus;
 	if (env)
 		h->env = *env;
@@ -1227,7 +1234,8 @@ int hart_init(struct hart *h, struct bus *bus, uint64_t hartid,
 
 void hart_destroy(struct hart *h)
 {
-	free(h->icache);
+	if (h->icache)
+		munmap(h->icache, sizeof *h->icache);
 	h->icache = NULL;
 	pthread_mutex_destroy(&h->lock);
 	pthread_cond_destroy(&h->cond);

@@ -11,6 +11,7 @@
  *  - budgets: hart_run(n) steps exactly n instructions whatever the block
  *    sizes, and minstret/retired stay exact;
  *  - a loop that is one self-chained block still returns on a request;
+ *  - harts that have not run keep their block cache unbacked;
  *  - hostile code: pages of random words executed in all privilege modes
  *    with the trap vector into them never crash the host (run under ASan).
  */
@@ -187,6 +188,44 @@ static void test_latency(void)
 	bus_destroy(&bus);
 }
 
+/* Resident memory of /proc/self/statm, in KiB. */
+static long rss_kib(void)
+{
+	long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld %ld", &size, &res) != 2)
+		res = -1;
+	fclose(f);
+	return res < 0 ? -1 : res * 4;
+}
+
+/* Several hundred vCPUs may live in one process: a hart that has not run
+ * must not have its block cache (~2.6 MiB) resident. */
+static void test_lazy(void)
+{
+	enum { N = 64 };
+	struct bus bus;
+	struct hart *hs = calloc(N, sizeof *hs);
+	if (!hs || bus_init(&bus, RAM, 1 << 20)) {
+		check(false, "init", 0, 0);
+		free(hs);
+		return;
+	}
+	long before = rss_kib();
+	int ok = 0;
+	for (int k = 0; k < N; k++)
+		ok += hart_init(&hs[k], &bus, (uint64_t)k, NULL) == 0;
+	long grown = rss_kib() - before;
+	check(ok == N && before > 0 && grown < N * 128, "64 idle harts stay small (KiB resident)",
+	      (unsigned long long)grown, N * 128);
+	for (int k = 0; k < N; k++)
+		hart_destroy(&hs[k]);
+	free(hs);
+	bus_destroy(&bus);
+}
+
 /* Random code in all modes, traps vectored into the random page itself,
  * translation on with a random satp: must just run (ASan checks bounds). */
 static void test_hostile(void)
@@ -232,6 +271,7 @@ int main(void)
 	test_fences();
 	test_remote_writer();
 	test_latency();
+	test_lazy();
 	test_hostile();
 	return fails != 0;
 }
