@@ -208,6 +208,7 @@ void do_info(struct xend *x, struct obuf *o)
 	F("xend_dom0_memory"); fprintf(f, "%llu\n", (unsigned long long)x->dom0_mem_mib);
 	F("xend_guest_memory"); fprintf(f, "%llu\n", (unsigned long long)x->guest_mem_mib);
 	F("xend_pcpus"); fprintf(f, "%u\n", x->pcpus);
+	F("xend_dom0_cpus"); fprintf(f, "%u\n", x->dom0_cpus);
 	F("xend_network_script"); fprintf(f, "%s\n", x->network_script);
 	F("xend_relocation_port"); fprintf(f, "%u\n", x->reloc_port);
 	F("xend_relocation_hosts"); fprintf(f, "%s\n", x->reloc_hosts);
@@ -293,7 +294,7 @@ int do_top_sample(struct xend *x, struct obuf *o)
 	snprintf(t.name, sizeof(t.name), "Domain-0");
 	t.cpu_ns = proc > guests_ns ? proc - guests_ns : 0;
 	t.mem_kib = t.maxmem_kib = x->dom0_mem_mib << 10;
-	t.vcpus = x->pcpus;
+	t.vcpus = x->dom0_cpus;	/* as xm list */
 	sample_line(f, &t);
 	n++;
 	for (struct domain *d = x->doms; d; d = d->next) {
