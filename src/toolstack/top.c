@@ -380,8 +380,10 @@ static void screen_draw(const struct top_sample *cur, const struct top_sample *p
 	}
 	fputs("\033[H", stdout);
 	top_render(stdout, cur, prev, v);
-	printf("\033[J\nq quit  s next sort column  r reverse  i/n/c/m/d/w/t/x sort by id/name/cpu/mem/rd/wr/tx/rx  +/- delay (%.1fs)",
-	       o->delay);
+	char help[160];
+	snprintf(help, sizeof(help), "q quit  s next sort column  r reverse  "
+		 "i/n/c/m/d/w/t/x sort by id/name/cpu/mem/rd/wr/tx/rx  +/- delay (%.1fs)", o->delay);
+	printf("\033[J\n%.*s", v->width ? (int)v->width : (int)sizeof(help), help);
 	fflush(stdout);
 }
 
