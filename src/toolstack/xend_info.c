@@ -18,6 +18,7 @@
 
 #include "board/layout.h"
 #include "board/machine.h"
+#include "hv/sched.h"
 #include "toolstack/top.h"
 #include "toolstack/xend_internal.h"
 #include "virtio/virtio_devs.h"
@@ -216,10 +217,26 @@ void do_info(struct xend *x, struct obuf *o)
 #undef F
 }
 
+/* xentop's state letters. A running domain is 'r' while one of its
+ * vCPUs runs or waits for a pCPU, 'b' when all are blocked (WFI, or
+ * offline), as Xen's domain flags. Under x->lock. */
 static const char *top_state(const struct domain *d)
 {
 	switch (d->state) {
-	case DS_RUNNING: return d->paused ? "--p---" : "r-----";
+	case DS_RUNNING:
+		if (d->paused)
+			return "--p---";
+		if (d->m)
+			for (unsigned k = 0; k < d->m->nr_harts; k++) {
+				struct sched_unit *u = machine_vcpu_unit(d->m, k);
+				struct sched_unit_info in;
+				if (!u)
+					continue;
+				sched_unit_get_info(u, &in);
+				if (in.state == 'r')
+					return "r-----";
+			}
+		return d->m ? "-b----" : "r-----";
 	case DS_SHUTDOWN: return "---s--";
 	case DS_CRASHED: return "----c-";
 	default: return "-----d";

@@ -13,7 +13,7 @@ set -u
 T_PREFIX="top: "
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 names="parse domain-0-first xentop-alias cpu-busy cpu-agrees-with-proc vbd-read vbd-write
-vbd-grow screen-keys errors"
+vbd-grow state-letters screen-keys errors"
 skip_all() { for n in $names; do echo "ok - top: $n # SKIP $1"; done; exit 0; }
 [ -x "$XEND" ] && [ -x "$XM" ] && [ -x "$B/bin/xenstored" ] || skip_all "no xend/xm/xenstored in $B"
 have_guest || skip_all "no guest image in $GDIR"
@@ -156,6 +156,14 @@ $Z"
 else
   echo "ok - top: vbd-grow # SKIP the guest finished its dd before the first sample"
 fi
+
+# -- state letters: busy r, idle b ------------------------------------------------
+sb=$(cell "$OUT" 2 burn 2) si=""
+for k in 1 2 3 4 5; do	# an idle guest runs ~0.01 % of the time: one sample is enough but be kind
+  si=$(cell "$($XM top -b -i 1)" 1 io 2); [ "$si" = "-b----" ] && break; sleep 0.2
+done
+t "state-letters: the CPU-bound guest was r-----, the idle one (sleep) is -b----" \
+  "$([ "$sb" = r----- ] && [ "$si" = -b---- ]; echo $?)" "burn $sb io $si"
 
 # -- option errors ---------------------------------------------------------------
 e=""
