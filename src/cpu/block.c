@@ -49,6 +49,7 @@ void blocks_flush(struct hart_icache *ic)
 		memset(ic->tab, 0, sizeof ic->tab);
 	ic->clean = true;
 	ic->used = 0;
+	ic->fill = 0;
 	ic->end[0] = ic->end[1] = 0;
 	ic->flushes++;
 }
@@ -66,7 +67,7 @@ static bool in_half(const struct hart_icache *ic, const struct blk *b, unsigned 
  * forget the dropped blocks; recently built ones stay. */
 static void blocks_turn(struct hart_icache *ic)
 {
-	unsigned cur = ic->used >= HALF, old = cur ^ 1;
+	unsigned cur = ic->fill, old = cur ^ 1;
 	ic->end[cur] = ic->used;
 	for (unsigned k = 0; k < BLK_TAB; k++)
 		if (ic->tab[k] && in_half(ic, ic->tab[k], old))
@@ -81,6 +82,7 @@ static void blocks_turn(struct hart_icache *ic)
 		at += BLK_BYTES(b->n, b->bytes);
 	}
 	ic->used = old * HALF;
+	ic->fill = old;
 	ic->end[old] = ic->used;
 	ic->flushes++;
 }
@@ -148,8 +150,11 @@ struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 			       const void *const *dispatch)
 {
 	struct hart_icache *ic = h->icache;
-	if (ic->used % HALF + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > HALF ||
-	    ic->used + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > sizeof ic->arena)
+	/* The filling half is tracked explicitly: a half filled to exactly
+	 * its end leaves `used` at the other half's start, whose blocks are
+	 * still live (in the table and linked): deriving the half from `used`
+	 * there overwrote them (a guest-reachable wild jump). */
+	if (ic->used + BLK_BYTES(BLK_MAX, 4 * BLK_MAX) > (size_t)(ic->fill + 1) * HALF)
 		blocks_turn(ic);
 	struct blk *b = (struct blk *)(void *)(ic->arena + ic->used);
 	_Atomic uint32_t *verp = code_ver_of(h, hp);

@@ -64,6 +64,8 @@ static inline const unsigned char *blk_code(const struct blk *b)
 struct hart_icache {
 	struct blk *tab[BLK_TAB];	/* 2-way sets by pc (blk_set); NULL or in arena */
 	size_t used;			/* arena bytes in use (end of the filling half) */
+	unsigned fill;			/* the half being filled (used may equal
+					 * its start or its end: not derivable) */
 	size_t end[2];			/* end of the blocks in each half */
 	uint64_t epoch;			/* FENCE.I count << 32 */
 	bool clean;			/* no block built since the last flush */

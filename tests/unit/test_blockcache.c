@@ -13,7 +13,9 @@
  *  - a loop that is one self-chained block still returns on a request;
  *  - harts that have not run keep their block cache unbacked;
  *  - hostile code: pages of random words executed in all privilege modes
- *    with the trap vector into them never crash the host (run under ASan).
+ *    with the trap vector into them never crash the host (run under ASan);
+ *  - the arena: a half filled to exactly its end must not let the next
+ *    block overwrite the other half's live blocks (white box, block.h).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -23,6 +25,7 @@
 #include <time.h>
 
 #include "cpu/bus.h"
+#include "cpu/block.h"
 #include "cpu/hart.h"
 
 #define RAM 0x80000000ULL
@@ -266,8 +269,76 @@ static void test_hostile(void)
 	bus_destroy(&bus);
 }
 
+/* Build blocks of 63 addi each at distinct pcs (16 pages x 961 offsets, so
+ * every pc has its own table set) until the arena has turned twice: half
+ * 1 then holds live blocks and half 0 is being filled. Then let half 0
+ * fill to exactly its end and build one more block: it must go to a fresh
+ * half (dropping half 1's blocks from the table), never on top of a block
+ * the table still names. */
+static void test_arena_exact_fill(void)
+{
+	struct bus bus;
+	struct hart h;
+	static const char labels[OP__COUNT + 2];
+	const void *disp[OP__COUNT + 2];
+	for (unsigned i = 0; i < OP__COUNT + 2; i++)
+		disp[i] = &labels[i];
+	if (bus_init(&bus, RAM, 1 << 20) || hart_init(&h, &bus, 0, NULL)) {
+		check(false, "init", 0, 0);
+		return;
+	}
+	hart_reset(&h);
+	for (uint64_t a = 0; a < 16 * 4096; a += 4)
+		put(&bus, RAM + a, ADDI(5, 5, 1));
+	struct hart_icache *ic = h.icache;
+	const size_t half = BLK_ARENA / 2, one = BLK_BYTES(BLK_MAX, 4 * BLK_MAX);
+	unsigned k = 0, turns = 0;
+	uint64_t pc_of_k[16 * 961];
+#define PC(k) (RAM + ((k) / 961) * 4096 + ((k) % 961) * 4)
+	size_t last_used = 0;
+	while (turns < 2 && k < 16 * 961) {
+		uint64_t pc = PC(k);
+		pc_of_k[k] = pc;
+		struct blk *b = block_build(&h, pc, (uintptr_t)bus_ram_ptr(&bus, pc, 4), disp);
+		if (!b || b->n != BLK_MAX) {
+			check(false, "block of 63 instructions built", b ? b->n : 0, BLK_MAX);
+			goto out;
+		}
+		if (ic->used < last_used)
+			turns++;
+		last_used = ic->used;
+		k++;
+	}
+	check(turns == 2 && ic->fill == 0, "arena turned twice, filling half 0", turns, 2);
+	/* A block of half 1 the table still names: the first one built there. */
+	struct blk *live = (struct blk *)(void *)(ic->arena + half);
+	uint64_t live_pc = 0;
+	for (unsigned j = 0; j < k; j++)
+		if (blk_set(ic, pc_of_k[j])[0] == live || blk_set(ic, pc_of_k[j])[1] == live)
+			live_pc = pc_of_k[j];
+	check(live_pc != 0, "half 1 holds a live block", live_pc != 0, 1);
+	uintptr_t live_host = (uintptr_t)bus_ram_ptr(&bus, live_pc, 4);
+	/* Fill half 0 to exactly its end: one more full-size block does it. */
+	ic->used = half - one;
+	ic->end[0] = ic->used;
+	struct blk *x = block_build(&h, PC(k), (uintptr_t)bus_ram_ptr(&bus, PC(k), 4), disp);
+	k++;
+	check(x && ic->used == half, "half 0 filled to its end", ic->used, half);
+	struct blk *y = block_build(&h, PC(k), (uintptr_t)bus_ram_ptr(&bus, PC(k), 4), disp);
+	struct blk **set = blk_set(ic, live_pc);
+	bool named = set[0] == live || set[1] == live;
+	check(!named || live->host == live_host,
+	      "no block overwritten while the table names it", named && live->host != live_host, 0);
+	check(y != NULL && (!named || y != live), "next block not placed on a live block", named && y == live, 0);
+#undef PC
+out:
+	hart_destroy(&h);
+	bus_destroy(&bus);
+}
+
 int main(void)
 {
+	test_arena_exact_fill();
 	test_fences();
 	test_remote_writer();
 	test_latency();
