@@ -29,6 +29,8 @@ CFLAGS  += $(CFLAGS_BASE)
 LDFLAGS += -pthread $(LDFLAGS_SAN)
 LDLIBS  += -lm
 
+.DEFAULT_GOAL := all
+
 PROGRAMS    :=
 UNIT_TESTS  :=
 CHECKS      :=
