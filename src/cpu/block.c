@@ -8,6 +8,7 @@
 
 #include "cpu/block.h"
 #include "cpu/cpu_internal.h"
+#include "cpu/jit.h"
 
 #define PAGE_MASK 0xfffULL
 
@@ -79,7 +80,7 @@ static void blocks_turn(struct hart_icache *ic)
 				b->link[k] = NULL;
 				b->lpc[k] = 1;
 			}
-		at += BLK_BYTES(b->n, b->bytes);
+		at += blk_size(b);
 	}
 	ic->used = old * HALF;
 	ic->fill = old;
@@ -142,6 +143,28 @@ bool block_recheck(struct hart_icache *ic, struct blk *b)
 	return true;
 }
 
+/* b has become hot: translate it into a chunk at the end of the filling
+ * half (see struct blk). Without room there it stays interpreted for now
+ * (making room would drop blocks, maybe b itself, while it runs). */
+void block_translate(struct hart_icache *ic, struct blk *b)
+{
+	size_t head = BLK_BYTES(0, 0);
+	if (!ic->jit || ic->used + head + JIT_MAX > (size_t)(ic->fill + 1) * HALF) {
+		b->runs = 0;	/* again after JIT_HOT more entries */
+		return;
+	}
+	struct blk *c = (struct blk *)(void *)(ic->arena + ic->used);
+	memset(c, 0, head);
+	c->lpc[0] = c->lpc[1] = 1;
+	size_t len = jit_translate(b, (unsigned char *)c + head, JIT_MAX);
+	if (!len)
+		return;		/* runs stays past JIT_HOT: never again */
+	c->jsz = (uint16_t)((len + 15) & ~(size_t)15);
+	ic->used += blk_size(c);
+	ic->translated++;
+	b->jit = (unsigned char *)c + head;
+}
+
 /* Decode the block at pc, whose host address (from the fetch TLB entry,
  * so a RAM page) is hp. NULL if its first instruction crosses the page end
  * (the single-step path fetches those). Only bytes of hp's page are read,
@@ -200,8 +223,11 @@ struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 	b->bytes = (uint16_t)off;
 	b->chain = chain;
 	b->lnext = 0;
+	b->runs = 0;
+	b->jit = NULL;
+	b->jsz = 0;
 	memcpy((void *)blk_code(b), buf, off);
-	ic->used += BLK_BYTES(n, b->bytes);
+	ic->used += blk_size(b);
 	ic->builds++;
 	ic->clean = false;
 	struct blk **set = blk_set(ic, pc);

@@ -17,7 +17,8 @@
 #define DCACHE_SIZE 16384	/* record memo entries: by instruction bits */
 #define BLK_TAB 32768		/* block table entries (2-way sets, by pc) */
 #define BLK_MAX 63		/* instructions per block (latency bound; offsets fit 8 bits) */
-#define BLK_ARENA (2u << 20)	/* bytes of decoded blocks (two halves) */
+#define BLK_ARENA (8u << 20)	/* bytes of decoded blocks and their host
+				 * code (two halves; lazily backed) */
 
 /* One decoded instruction of a block (16 bytes): struct insn's fields,
  * the immediate narrowed (every RV64GC immediate fits 32 bits) and the
@@ -49,7 +50,15 @@ struct blk {
 	uint16_t bytes;		/* code bytes */
 	uint8_t chain;		/* ends in a jump or by length: may link */
 	uint8_t lnext;		/* link slot to replace next */
-	uint8_t pad[2];
+	uint16_t runs;		/* entries so far, until translated (JIT_HOT) */
+	/* Host code (jit.c), NULL until the block is hot. It lives in a
+	 * chunk of the arena half that was filling when it was made: the
+	 * block's half or the newer one, so it is dropped no earlier than
+	 * the block. A chunk is laid out as a block with n = 0 (never in the
+	 * table) whose jsz bytes of code follow its END record. */
+	void *jit;
+	uint16_t jsz;		/* chunk only: bytes of host code */
+	uint8_t pad[6];
 	struct blk_rec r[];	/* n + 1 records, then the code bytes */
 };
 
@@ -61,6 +70,16 @@ static inline const unsigned char *blk_code(const struct blk *b)
 	return (const unsigned char *)&b->r[b->n + 1];
 }
 
+/* Arena bytes of b (a block or a chunk of host code). */
+static inline size_t blk_size(const struct blk *b)
+{
+	return BLK_BYTES(b->n, b->bytes) + b->jsz;
+}
+
+/* Entries of a block before it is translated to host code: code that
+ * runs once (most of a kernel's init) is cheaper to interpret. */
+#define JIT_HOT 2
+
 struct hart_icache {
 	struct blk *tab[BLK_TAB];	/* 2-way sets by pc (blk_set); NULL or in arena */
 	size_t used;			/* arena bytes in use (end of the filling half) */
@@ -69,7 +88,8 @@ struct hart_icache {
 	size_t end[2];			/* end of the blocks in each half */
 	uint64_t epoch;			/* FENCE.I count << 32 */
 	bool clean;			/* no block built since the last flush */
-	uint64_t builds, flushes, fences, rechecks;	/* statistics */
+	bool jit;			/* translate blocks to host code (jit.c) */
+	uint64_t builds, flushes, fences, rechecks, translated;	/* statistics */
 	/* One-instruction block for the single-step path. */
 	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];
 	/* Record memo keyed by the instruction bits (fill_rec). */
@@ -77,7 +97,8 @@ struct hart_icache {
 		uint64_t key;
 		struct blk_rec r;
 	} memo[DCACHE_SIZE];
-	_Alignas(64) unsigned char arena[BLK_ARENA];	/* lazily backed */
+	/* Blocks and their host code: the mapping is executable. */
+	_Alignas(4096) unsigned char arena[BLK_ARENA];	/* lazily backed */
 };
 
 /* The code version of the page holding host address p (a RAM page). */
@@ -107,6 +128,7 @@ unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits, unsi
 		  const void *const *dispatch);
 void end_rec(struct blk_rec *r, unsigned off);
 bool block_recheck(struct hart_icache *ic, struct blk *b);
+void block_translate(struct hart_icache *ic, struct blk *b);
 struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp, const void *const *dispatch);
 
 #endif

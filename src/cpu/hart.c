@@ -25,6 +25,7 @@
 #include "cpu/cpu_internal.h"
 #include "cpu/decode.h"
 #include "cpu/fpu.h"
+#include "cpu/jit.h"
 
 #define SLICE 4096
 #define PAGE_MASK 0xfffULL
@@ -730,6 +731,20 @@ run:
 		bpc = pc;
 		pb = b->chain ? b : NULL;
 		rb = r = b->r;
+		if (unlikely(!b->jit) && ++b->runs == JIT_HOT)
+			block_translate(ic, b);
+		if (b->jit) {
+			/* host code runs the leading records (jit.c) */
+			jit_fn fn;
+			memcpy(&fn, &b->jit, sizeof fn);
+			unsigned v = fn(h, bpc);
+			r += v & (JIT_TAKEN - 1);
+			if (v & JIT_TAKEN) {
+				pc = PC + r->imm;
+				r++;
+				goto done;
+			}
+		}
 		goto *(&&L_END + r->h);
 
 single: {
@@ -1214,12 +1229,24 @@ int hart_init(struct hart *h, struct bus *bus, uint64_t hartid,
 	/* mmap, not calloc: the ~2.6 MiB must stay lazily backed (an idle
 	 * vCPU touches a few pages), and malloc may hand out recycled heap
 	 * memory that calloc then clears page by page. */
-	void *ic = mmap(NULL, sizeof *h->icache, PROT_READ | PROT_WRITE,
+	/* Executable: the arena holds the blocks' host code (jit.c).
+	 * DOMUS_JIT=0 keeps the interpreter alone (a mapping without
+	 * PROT_EXEC). */
+	const char *js = getenv("DOMUS_JIT");
+	bool jit = !(js && !strcmp(js, "0"));
+	void *ic = mmap(NULL, sizeof *h->icache,
+			PROT_READ | PROT_WRITE | (jit ? PROT_EXEC : 0),
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ic == MAP_FAILED && jit) {	/* W^X enforced by the host: interpret */
+		jit = false;
+		ic = mmap(NULL, sizeof *h->icache, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	}
 	if (ic == MAP_FAILED)
 		return -ENOMEM;
 	h->icache = ic;
 	h->icache->clean = true;
+	h->icache->jit = jit;
 	h->bus = bus;
 	if (env)
 		h->env = *env;

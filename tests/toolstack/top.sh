@@ -121,6 +121,8 @@ while time.time() < end:
     if p:
         break
     read_until(b"\x00", 0.2)
+# what xm wrote just before exiting may still be in the pty: drain it
+read_until(b"\x1b[?1049l", 1)
 print("drawn+sorted" if ok else "not drawn", "exit", st, "restored" if b"\x1b[?1049l" in buf else "not restored")
 PY
 )

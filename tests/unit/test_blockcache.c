@@ -291,6 +291,7 @@ static void test_arena_exact_fill(void)
 	for (uint64_t a = 0; a < 16 * 4096; a += 4)
 		put(&bus, RAM + a, ADDI(5, 5, 1));
 	struct hart_icache *ic = h.icache;
+	ic->jit = false;	/* blocks of exactly the reserved size: no host code */
 	const size_t half = BLK_ARENA / 2, one = BLK_BYTES(BLK_MAX, 4 * BLK_MAX);
 	unsigned k = 0, turns = 0;
 	uint64_t pc_of_k[16 * 961];

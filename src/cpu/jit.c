@@ -1,0 +1,466 @@
+/*
+ * Block translation to x86-64 host code (the "JIT"): the leading
+ * instructions of a decoded block, as far as they are integer ALU ops,
+ * M-extension ops, integer loads/stores and conditional branches, become
+ * one host function that runs them against struct hart and returns the
+ * index of the first record the interpreter must run (the block's END
+ * record when everything ran). Everything unusual is left to the
+ * interpreter by returning early, before the instruction: a TLB miss, a
+ * page-crossing access, a store into a page holding decoded code, a
+ * division by zero or by -1, and any other op; a taken branch returns its
+ * index with JIT_TAKEN (the interpreter leaves the block there, so links
+ * and pc work as before). So the translated code never
+ * traps, never calls out, and the interpreter's rules (counters by record
+ * index, invalidation, chaining) hold unchanged. Rules: docs/cpu.md.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "cpu/block.h"
+#include "cpu/jit.h"
+
+#if defined(__x86_64__)
+
+/* Host registers: rbx = struct hart *, r12 = pc of the block's first
+ * instruction, r13 = data privilege (part of every TLB tag; constant in a
+ * block, since only block-ending instructions change it); rax, rcx, rdx,
+ * rsi scratch. */
+enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6 };
+
+#define XOFF(r) ((int32_t)(offsetof(struct hart, x) + 8 * (unsigned)(r)))
+#define TLBOFF ((int32_t)offsetof(struct hart, tlb))
+
+#define INSN_ROOM 160	/* host bytes of one instruction, at most (~115) */
+#define EXIT_ROOM 10	/* bytes of one side exit */
+
+struct emit {
+	unsigned char *p, *end;
+	bool full;
+	struct {
+		unsigned char *at;	/* rel32 to patch */
+		unsigned k;		/* record index to return */
+	} fix[2 * BLK_MAX + 2];
+	unsigned nfix;
+};
+
+/* Unchecked: jit_translate checks room for a whole instruction (at most
+ * INSN_ROOM bytes) before emitting it, and for the exits before those. */
+static inline void b1(struct emit *e, unsigned v)
+{
+	*e->p++ = (unsigned char)v;
+}
+
+static inline void b4(struct emit *e, uint32_t v)
+{
+	memcpy(e->p, &v, 4);
+	e->p += 4;
+}
+
+static inline void bytes(struct emit *e, const char *s, size_t n)
+{
+	memcpy(e->p, s, n);
+	e->p += n;
+}
+#define BYTES(e, s) bytes(e, s, sizeof(s) - 1)
+
+/* op reg, [rbx + disp32] with REX.W (w) */
+static void rbx_mem(struct emit *e, bool w, unsigned op, unsigned reg, int32_t disp)
+{
+	b1(e, 0x40 | (w ? 8 : 0) | ((reg >> 3) << 2));
+	b1(e, op);
+	b1(e, 0x80 | ((reg & 7) << 3) | RBX);
+	b4(e, (uint32_t)disp);
+}
+
+/* op reg, [rbx + rdx + disp32], REX.W */
+static void tlb_mem(struct emit *e, unsigned op, unsigned reg, int32_t disp)
+{
+	b1(e, 0x48);
+	b1(e, op);
+	b1(e, 0x84 | (reg << 3));
+	b1(e, 0x13);	/* SIB: index rdx, base rbx */
+	b4(e, (uint32_t)disp);
+}
+
+static void load_x(struct emit *e, unsigned reg, unsigned r)
+{
+	if (!r) {	/* xor reg32, reg32 */
+		b1(e, 0x31);
+		b1(e, 0xc0 | (reg << 3) | reg);
+	} else {
+		rbx_mem(e, true, 0x8b, reg, XOFF(r));
+	}
+}
+
+static void store_x(struct emit *e, unsigned reg, unsigned r)
+{
+	if (r)
+		rbx_mem(e, true, 0x89, reg, XOFF(r));
+}
+
+/* jcc rel32 (cc = the second opcode byte, 0x80..0x8f) to the exit that
+ * returns record index k. */
+static void exit_if(struct emit *e, unsigned cc, unsigned k)
+{
+	b1(e, 0x0f);
+	b1(e, cc);
+	if (e->nfix < sizeof e->fix / sizeof e->fix[0]) {
+		e->fix[e->nfix].at = e->p;
+		e->fix[e->nfix].k = k;
+		e->nfix++;
+	} else {
+		e->full = true;	/* cannot happen: two per instruction at most */
+	}
+	b4(e, 0);
+}
+
+enum { JE = 0x84, JNE = 0x85, JB = 0x82, JAE = 0x83, JL = 0x8c, JGE = 0x8d };
+
+/* rax = x[rs1] + imm; the TLB slot offset in rdx; the tag of the access's
+ * last byte, or'ed with the data privilege, in tag; compare with the
+ * slot's entry at field (vpn_r / vpn_w) and leave at k on a miss (which
+ * also catches page-crossing accesses: see DEF_LOAD in hart.c); then
+ * rax = host address. */
+static void tlb_check(struct emit *e, const struct blk_rec *r, unsigned size,
+		      size_t field, unsigned k)
+{
+	load_x(e, RAX, r->rs1);
+	if (r->imm) {
+		BYTES(e, "\x48\x05");	/* add rax, imm32 */
+		b4(e, (uint32_t)r->imm);
+	}
+	/* lea rsi, [rax + size - 1] */
+	BYTES(e, "\x48\x8d\x70");
+	b1(e, size - 1);
+	BYTES(e, "\x48\xc1\xee\x0c");	/* shr rsi, 12 */
+	BYTES(e, "\x48\xc1\xe6\x02");	/* shl rsi, 2 */
+	BYTES(e, "\x4c\x09\xee");	/* or rsi, r13 */
+	BYTES(e, "\x48\x89\xc2");	/* mov rdx, rax */
+	BYTES(e, "\x48\xc1\xea\x0c");	/* shr rdx, 12 */
+	BYTES(e, "\x81\xe2");		/* and edx, HART_TLB_SIZE - 1 */
+	b4(e, HART_TLB_SIZE - 1);
+	BYTES(e, "\x48\xc1\xe2\x05");	/* shl rdx, 5 (sizeof struct tlb_entry) */
+	tlb_mem(e, 0x3b, RSI, TLBOFF + (int32_t)field);	/* cmp rsi, [slot.field] */
+	exit_if(e, JNE, k);
+	tlb_mem(e, 0x03, RAX, TLBOFF + (int32_t)offsetof(struct tlb_entry, addend));
+}
+
+_Static_assert(sizeof(struct tlb_entry) == 32, "tlb_check scales the slot index by 32");
+
+static bool emit_load(struct emit *e, const struct blk_rec *r, unsigned k)
+{
+	static const struct {
+		unsigned size;
+		const char *code;	/* rax <- [rax], extended */
+		unsigned len;
+	} ld[] = {
+		[OP_LB - OP_LB] = {1, "\x48\x0f\xbe\x00", 4},
+		[OP_LH - OP_LB] = {2, "\x48\x0f\xbf\x00", 4},
+		[OP_LW - OP_LB] = {4, "\x48\x63\x00", 3},
+		[OP_LD - OP_LB] = {8, "\x48\x8b\x00", 3},
+		[OP_LBU - OP_LB] = {1, "\x0f\xb6\x00", 3},
+		[OP_LHU - OP_LB] = {2, "\x0f\xb7\x00", 3},
+		[OP_LWU - OP_LB] = {4, "\x8b\x00", 2},
+	};
+	unsigned i = r->op - OP_LB;
+	tlb_check(e, r, ld[i].size, offsetof(struct tlb_entry, vpn_r), k);
+	bytes(e, ld[i].code, ld[i].len);
+	store_x(e, RAX, r->rd);
+	return true;
+}
+
+static bool emit_store(struct emit *e, const struct blk_rec *r, unsigned k)
+{
+	static const struct {
+		unsigned size;
+		const char *code;	/* [rax] <- rcx */
+		unsigned len;
+	} st[] = {
+		[OP_SB - OP_SB] = {1, "\x88\x08", 2},
+		[OP_SH - OP_SB] = {2, "\x66\x89\x08", 3},
+		[OP_SW - OP_SB] = {4, "\x89\x08", 2},
+		[OP_SD - OP_SB] = {8, "\x48\x89\x08", 3},
+	};
+	unsigned i = r->op - OP_SB;
+	tlb_check(e, r, st[i].size, offsetof(struct tlb_entry, vpn_w), k);
+	/* A page holding decoded code (odd version): the interpreter does
+	 * the store, bumps the version and ends the block. */
+	BYTES(e, "\x48\x89\xc2");	/* mov rdx, rax */
+	BYTES(e, "\x48\xc1\xea\x0c");	/* shr rdx, 12 */
+	BYTES(e, "\x48\xc1\xe2\x02");	/* shl rdx, 2 */
+	rbx_mem(e, true, 0x03, RDX, (int32_t)offsetof(struct hart, cv_base));	/* add rdx, cv_base */
+	BYTES(e, "\xf6\x02\x01");	/* test byte [rdx], 1 */
+	exit_if(e, JNE, k);
+	load_x(e, RCX, r->rs2);
+	bytes(e, st[i].code, st[i].len);
+	return true;
+}
+
+static bool emit_branch(struct emit *e, const struct blk_rec *r, unsigned k)
+{
+	static const unsigned char cc[] = {
+		[OP_BEQ - OP_BEQ] = JE, [OP_BNE - OP_BEQ] = JNE,
+		[OP_BLT - OP_BEQ] = JL, [OP_BGE - OP_BEQ] = JGE,
+		[OP_BLTU - OP_BEQ] = JB, [OP_BGEU - OP_BEQ] = JAE,
+	};
+	load_x(e, RAX, r->rs1);
+	load_x(e, RCX, r->rs2);
+	BYTES(e, "\x48\x39\xc8");	/* cmp rax, rcx */
+	/* taken: the interpreter leaves the block at it */
+	exit_if(e, cc[r->op - OP_BEQ], k | JIT_TAKEN);
+	return true;
+}
+
+static void imm32(struct emit *e, const char *op, size_t n, int32_t imm)
+{
+	bytes(e, op, n);
+	b4(e, (uint32_t)imm);
+}
+
+static void shift_imm(struct emit *e, bool w64, unsigned ext, int32_t sh)
+{
+	if (w64)
+		b1(e, 0x48);
+	b1(e, 0xc1);
+	b1(e, 0xc0 | (ext << 3));
+	b1(e, (unsigned)sh & 63);
+}
+
+static void shift_cl(struct emit *e, bool w64, unsigned ext)
+{
+	if (w64)
+		b1(e, 0x48);
+	b1(e, 0xd3);
+	b1(e, 0xc0 | (ext << 3));
+}
+
+#define SX32 "\x48\x63\xc0"	/* movsxd rax, eax */
+
+/* Divisions: x86 faults on a zero divisor and on INT_MIN / -1; both (and
+ * -1 in general, for simplicity) go to the interpreter. */
+static void div_guard(struct emit *e, bool w64, bool sign, unsigned k)
+{
+	if (w64)
+		b1(e, 0x48);
+	BYTES(e, "\x85\xc9");	/* test rcx, rcx (ecx) */
+	exit_if(e, JE, k);
+	if (sign) {
+		if (w64)
+			b1(e, 0x48);
+		BYTES(e, "\x83\xf9\xff");	/* cmp rcx, -1 */
+		exit_if(e, JE, k);
+	}
+}
+
+/* ALU and M ops: false if op is not one of them. */
+static bool emit_alu(struct emit *e, const struct blk_rec *r, unsigned k)
+{
+	unsigned op = r->op;
+	if (op != OP_LUI && op != OP_AUIPC && (op < OP_ADDI || op > OP_REMUW))
+		return false;
+	if (r->rd == 0)		/* no effect (run as L_NOP by the interpreter) */
+		return true;
+	unsigned out = RAX;
+	switch (op) {
+	case OP_LUI:
+		imm32(e, "\x48\xc7\xc0", 3, r->imm);	/* mov rax, simm32 */
+		break;
+	case OP_AUIPC:
+		BYTES(e, "\x4c\x89\xe0");	/* mov rax, r12 */
+		imm32(e, "\x48\x05", 2, r->imm);
+		imm32(e, "\x48\x05", 2, r->off);
+		break;
+	case OP_ADDI: case OP_XORI: case OP_ORI: case OP_ANDI:
+	case OP_SLTI: case OP_SLTIU: case OP_ADDIW: {
+		static const char *const code[] = {
+			[OP_ADDI - OP_ADDI] = "\x48\x05", [OP_SLTI - OP_ADDI] = "\x48\x3d",
+			[OP_SLTIU - OP_ADDI] = "\x48\x3d", [OP_XORI - OP_ADDI] = "\x48\x35",
+			[OP_ORI - OP_ADDI] = "\x48\x0d", [OP_ANDI - OP_ADDI] = "\x48\x25",
+		};
+		load_x(e, RAX, r->rs1);
+		if (op == OP_ADDIW) {
+			imm32(e, "\x05", 1, r->imm);	/* add eax, imm32 */
+			BYTES(e, SX32);
+			break;
+		}
+		if (op == OP_ADDI && !r->imm)
+			break;	/* mv */
+		imm32(e, code[op - OP_ADDI], 2, r->imm);
+		if (op == OP_SLTI)
+			BYTES(e, "\x0f\x9c\xc0\x0f\xb6\xc0");	/* setl al; movzx eax, al */
+		else if (op == OP_SLTIU)
+			BYTES(e, "\x0f\x92\xc0\x0f\xb6\xc0");	/* setb al; movzx eax, al */
+		break;
+	}
+	case OP_SLLI: case OP_SRLI: case OP_SRAI:
+	case OP_SLLIW: case OP_SRLIW: case OP_SRAIW: {
+		bool w64 = op <= OP_SRAI;
+		unsigned ext = (op == OP_SLLI || op == OP_SLLIW) ? 4 :
+			       (op == OP_SRLI || op == OP_SRLIW) ? 5 : 7;
+		load_x(e, RAX, r->rs1);
+		shift_imm(e, w64, ext, r->imm);
+		if (!w64)
+			BYTES(e, SX32);
+		break;
+	}
+	case OP_ADD: case OP_SUB: case OP_XOR: case OP_OR: case OP_AND:
+	case OP_SLT: case OP_SLTU: case OP_ADDW: case OP_SUBW: {
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		switch (op) {
+		case OP_ADD: BYTES(e, "\x48\x01\xc8"); break;
+		case OP_SUB: BYTES(e, "\x48\x29\xc8"); break;
+		case OP_XOR: BYTES(e, "\x48\x31\xc8"); break;
+		case OP_OR: BYTES(e, "\x48\x09\xc8"); break;
+		case OP_AND: BYTES(e, "\x48\x21\xc8"); break;
+		case OP_SLT: BYTES(e, "\x48\x39\xc8\x0f\x9c\xc0\x0f\xb6\xc0"); break;
+		case OP_SLTU: BYTES(e, "\x48\x39\xc8\x0f\x92\xc0\x0f\xb6\xc0"); break;
+		case OP_ADDW: BYTES(e, "\x01\xc8" SX32); break;
+		case OP_SUBW: BYTES(e, "\x29\xc8" SX32); break;
+		}
+		break;
+	}
+	case OP_SLL: case OP_SRL: case OP_SRA:
+	case OP_SLLW: case OP_SRLW: case OP_SRAW: {
+		/* x86 masks the count in cl to 6 (5 for 32-bit) bits, as RISC-V */
+		bool w64 = op <= OP_SRA;
+		unsigned ext = (op == OP_SLL || op == OP_SLLW) ? 4 :
+			       (op == OP_SRL || op == OP_SRLW) ? 5 : 7;
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		shift_cl(e, w64, ext);
+		if (!w64)
+			BYTES(e, SX32);
+		break;
+	}
+	case OP_MUL:
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		BYTES(e, "\x48\x0f\xaf\xc1");	/* imul rax, rcx */
+		break;
+	case OP_MULW:
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		BYTES(e, "\x0f\xaf\xc1" SX32);	/* imul eax, ecx */
+		break;
+	case OP_MULH:
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		BYTES(e, "\x48\xf7\xe9");	/* imul rcx: rdx:rax */
+		out = RDX;
+		break;
+	case OP_MULHU:
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		BYTES(e, "\x48\xf7\xe1");	/* mul rcx */
+		out = RDX;
+		break;
+	case OP_MULHSU:
+		/* signed x unsigned: the unsigned high part, less rs2 when
+		 * rs1 is negative */
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		BYTES(e, "\x48\x89\xc6");	/* mov rsi, rax */
+		BYTES(e, "\x48\xf7\xe1");	/* mul rcx */
+		BYTES(e, "\x48\xc1\xfe\x3f");	/* sar rsi, 63 */
+		BYTES(e, "\x48\x21\xce");	/* and rsi, rcx */
+		BYTES(e, "\x48\x29\xf2");	/* sub rdx, rsi */
+		out = RDX;
+		break;
+	case OP_DIV: case OP_REM: case OP_DIVU: case OP_REMU:
+	case OP_DIVW: case OP_REMW: case OP_DIVUW: case OP_REMUW: {
+		bool w64 = op <= OP_REMU;
+		bool sign = op == OP_DIV || op == OP_REM || op == OP_DIVW || op == OP_REMW;
+		bool rem = op == OP_REM || op == OP_REMU || op == OP_REMW || op == OP_REMUW;
+		load_x(e, RAX, r->rs1);
+		load_x(e, RCX, r->rs2);
+		div_guard(e, w64, sign, k);
+		if (sign && w64)
+			BYTES(e, "\x48\x99");	/* cqo */
+		else if (sign)
+			BYTES(e, "\x99");	/* cdq */
+		else
+			BYTES(e, "\x31\xd2");	/* xor edx, edx */
+		if (w64)
+			b1(e, 0x48);
+		b1(e, 0xf7);
+		b1(e, sign ? 0xf9 : 0xf1);	/* idiv / div rcx (ecx) */
+		if (w64) {
+			out = rem ? RDX : RAX;
+		} else {
+			BYTES(e, "\x48\x63");	/* movsxd rax, eax / edx */
+			b1(e, rem ? 0xc2 : 0xc0);
+		}
+		break;
+	}
+	default:
+		return false;
+	}
+	store_x(e, out, r->rd);
+	return true;
+}
+
+size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
+{
+	struct emit e = {.p = out, .end = out + cap};
+	unsigned k = 0;
+	if (cap < 64 + INSN_ROOM)
+		return 0;
+	/* push rbx; push r12; push r13; mov rbx, rdi; mov r12, rsi;
+	 * movzx r13d, byte [rbx + dprv] */
+	BYTES(&e, "\x53\x41\x54\x41\x55\x48\x89\xfb\x49\x89\xf4");
+	BYTES(&e, "\x44\x0f\xb6\xab");
+	b4(&e, (uint32_t)offsetof(struct hart, dprv));
+	for (; k < b->n; k++) {
+		/* room for this instruction, the exits so far and its two,
+		 * and the epilogue */
+		if ((size_t)(e.end - e.p) < INSN_ROOM + (e.nfix + 2) * EXIT_ROOM + 16)
+			break;
+		const struct blk_rec *r = &b->r[k];
+		unsigned char *mark = e.p;
+		unsigned nfix = e.nfix;
+		bool ok;
+		if (r->op >= OP_LB && r->op <= OP_LWU)
+			ok = emit_load(&e, r, k);
+		else if (r->op >= OP_SB && r->op <= OP_SD)
+			ok = emit_store(&e, r, k);
+		else if (r->op >= OP_BEQ && r->op <= OP_BGEU)
+			ok = emit_branch(&e, r, k);
+		else
+			ok = emit_alu(&e, r, k);
+		if (!ok || e.full) {
+			e.p = mark;	/* the interpreter runs it */
+			e.nfix = nfix;
+			break;
+		}
+	}
+	if (k == 0)
+		return 0;	/* nothing gained */
+	/* mov eax, k; epilogue: pop r13; pop r12; pop rbx; ret */
+	b1(&e, 0xb8);
+	b4(&e, k);
+	unsigned char *epi = e.p;
+	BYTES(&e, "\x41\x5d\x41\x5c\x5b\xc3");
+	/* side exits: mov eax, k; jmp epi */
+	for (unsigned i = 0; i < e.nfix; i++) {
+		unsigned char *stub = e.p;
+		b1(&e, 0xb8);
+		b4(&e, e.fix[i].k);
+		b1(&e, 0xe9);
+		int32_t rel = (int32_t)(epi - (e.p + 4));
+		b4(&e, (uint32_t)rel);
+		rel = (int32_t)(stub - (e.fix[i].at + 4));
+		memcpy(e.fix[i].at, &rel, 4);
+	}
+	return (size_t)(e.p - out);
+}
+
+#else
+
+size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
+{
+	(void)b, (void)out, (void)cap;
+	return 0;
+}
+
+#endif
