@@ -78,7 +78,7 @@ static inline size_t blk_size(const struct blk *b)
 
 /* Entries of a block before it is translated to host code: code that
  * runs once (most of a kernel's init) is cheaper to interpret. */
-#define JIT_HOT 2
+#define JIT_HOT 8
 
 struct hart_icache {
 	struct blk *tab[BLK_TAB];	/* 2-way sets by pc (blk_set); NULL or in arena */

@@ -744,6 +744,11 @@ run:
 				r++;
 				goto done;
 			}
+			if (v & JIT_JUMP) {
+				pc = h->jit_pc;
+				r++;
+				goto done;
+			}
 		}
 		goto *(&&L_END + r->h);
 
@@ -1261,6 +1266,12 @@ int hart_init(struct hart *h, struct bus *bus, uint64_t hartid,
 
 void hart_destroy(struct hart *h)
 {
+	if (h->icache && getenv("DOMUS_BLKSTATS"))
+		fprintf(stderr, "hart %llu: builds %llu flushes %llu fences %llu rechecks %llu translated %llu used %zu retired %llu\n",
+			(unsigned long long)h->mhartid, (unsigned long long)h->icache->builds,
+			(unsigned long long)h->icache->flushes, (unsigned long long)h->icache->fences,
+			(unsigned long long)h->icache->rechecks, (unsigned long long)h->icache->translated,
+			h->icache->used, (unsigned long long)h->retired);
 	if (h->icache)
 		munmap(h->icache, sizeof *h->icache);
 	h->icache = NULL;

@@ -143,6 +143,7 @@ struct hart {
 	uint64_t walk_super;	/* size of the superpage the last walk ended in, or 0 */
 	uint64_t super_lo, super_hi;	/* VA span of cached superpage pieces (lo > hi: none) */
 	struct hart_icache *icache;	/* decoded blocks + decode memo (hart.c) */
+	uint64_t jit_pc;	/* jump target handed over by host code (jit.c) */
 	uintptr_t cv_base;	/* bus->code_ver, indexed by host address >> 12 */
 	bool paused;		/* the slice ended at a PAUSE hint */
 	uint32_t pause_streak;	/* consecutive slices ended by PAUSE (a spin-wait);

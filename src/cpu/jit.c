@@ -8,8 +8,9 @@
  * interpreter by returning early, before the instruction: a TLB miss, a
  * page-crossing access, a store into a page holding decoded code, a
  * division by zero or by -1, and any other op; a taken branch returns its
- * index with JIT_TAKEN (the interpreter leaves the block there, so links
- * and pc work as before). So the translated code never
+ * index with JIT_TAKEN, and a block's final JAL/JALR its index with
+ * JIT_JUMP (the target in h->jit_pc): the interpreter leaves the block
+ * there, so links and pc work as before. So the translated code never
  * traps, never calls out, and the interpreter's rules (counters by record
  * index, invalidation, chaining) hold unchanged. Rules: docs/cpu.md.
  */
@@ -27,8 +28,13 @@
  * rsi scratch. */
 enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6 };
 
-#define XOFF(r) ((int32_t)(offsetof(struct hart, x) + 8 * (unsigned)(r)))
-#define TLBOFF ((int32_t)offsetof(struct hart, tlb))
+/* rbx points BIAS bytes into struct hart, so that every x register is
+ * within a signed 8-bit displacement (4-byte loads and stores). */
+#define BIAS 128
+#define HOFF(field) ((int32_t)offsetof(struct hart, field) - BIAS)
+#define XOFF(r) (HOFF(x) + 8 * (int32_t)(r))
+#define TLBOFF HOFF(tlb)
+_Static_assert(offsetof(struct hart, x) == 0, "x[] within disp8 of rbx");
 
 #define INSN_ROOM 160	/* host bytes of one instruction, at most (~115) */
 #define EXIT_ROOM 10	/* bytes of one side exit */
@@ -63,23 +69,33 @@ static inline void bytes(struct emit *e, const char *s, size_t n)
 }
 #define BYTES(e, s) bytes(e, s, sizeof(s) - 1)
 
-/* op reg, [rbx + disp32] with REX.W (w) */
-static void rbx_mem(struct emit *e, bool w, unsigned op, unsigned reg, int32_t disp)
+static void disp(struct emit *e, bool d8, int32_t d)
 {
-	b1(e, 0x40 | (w ? 8 : 0) | ((reg >> 3) << 2));
-	b1(e, op);
-	b1(e, 0x80 | ((reg & 7) << 3) | RBX);
-	b4(e, (uint32_t)disp);
+	if (d8)
+		b1(e, (unsigned)d & 0xff);
+	else
+		b4(e, (uint32_t)d);
 }
 
-/* op reg, [rbx + rdx + disp32], REX.W */
-static void tlb_mem(struct emit *e, unsigned op, unsigned reg, int32_t disp)
+/* op reg, [rbx + d] with REX.W (w) */
+static void rbx_mem(struct emit *e, bool w, unsigned op, unsigned reg, int32_t d)
 {
+	bool d8 = d >= -128 && d <= 127;
+	b1(e, 0x40 | (w ? 8 : 0) | ((reg >> 3) << 2));
+	b1(e, op);
+	b1(e, (d8 ? 0x40 : 0x80) | ((reg & 7) << 3) | RBX);
+	disp(e, d8, d);
+}
+
+/* op reg, [rbx + rdx + d], REX.W */
+static void tlb_mem(struct emit *e, unsigned op, unsigned reg, int32_t d)
+{
+	bool d8 = d >= -128 && d <= 127;
 	b1(e, 0x48);
 	b1(e, op);
-	b1(e, 0x84 | (reg << 3));
+	b1(e, (d8 ? 0x44 : 0x84) | (reg << 3));
 	b1(e, 0x13);	/* SIB: index rdx, base rbx */
-	b4(e, (uint32_t)disp);
+	disp(e, d8, d);
 }
 
 static void load_x(struct emit *e, unsigned reg, unsigned r)
@@ -188,7 +204,7 @@ static bool emit_store(struct emit *e, const struct blk_rec *r, unsigned k)
 	BYTES(e, "\x48\x89\xc2");	/* mov rdx, rax */
 	BYTES(e, "\x48\xc1\xea\x0c");	/* shr rdx, 12 */
 	BYTES(e, "\x48\xc1\xe2\x02");	/* shl rdx, 2 */
-	rbx_mem(e, true, 0x03, RDX, (int32_t)offsetof(struct hart, cv_base));	/* add rdx, cv_base */
+	rbx_mem(e, true, 0x03, RDX, HOFF(cv_base));	/* add rdx, cv_base */
 	BYTES(e, "\xf6\x02\x01");	/* test byte [rdx], 1 */
 	exit_if(e, JNE, k);
 	load_x(e, RCX, r->rs2);
@@ -209,6 +225,32 @@ static bool emit_branch(struct emit *e, const struct blk_rec *r, unsigned k)
 	/* taken: the interpreter leaves the block at it */
 	exit_if(e, cc[r->op - OP_BEQ], k | JIT_TAKEN);
 	return true;
+}
+
+/* JAL/JALR (the last instruction of a block): the target goes to
+ * h->jit_pc, rd gets the next pc, and the code returns k | JIT_JUMP. */
+static void emit_jump(struct emit *e, const struct blk_rec *r, unsigned next_off)
+{
+	if (r->op == OP_JAL) {
+		BYTES(e, "\x4c\x89\xe0");	/* mov rax, r12 */
+		BYTES(e, "\x48\x05");		/* add rax, imm32 (twice: off + imm
+						 * may not fit 32 bits) */
+		b4(e, (uint32_t)r->imm);
+		BYTES(e, "\x48\x05");
+		b4(e, r->off);
+	} else {
+		load_x(e, RAX, r->rs1);
+		BYTES(e, "\x48\x05");
+		b4(e, (uint32_t)r->imm);
+		BYTES(e, "\x48\x83\xe0\xfe");	/* and rax, -2 */
+	}
+	rbx_mem(e, true, 0x89, RAX, HOFF(jit_pc));
+	if (r->rd) {
+		BYTES(e, "\x4c\x89\xe0");	/* mov rax, r12 */
+		BYTES(e, "\x48\x05");
+		b4(e, next_off);
+		store_x(e, RAX, r->rd);
+	}
 }
 
 static void imm32(struct emit *e, const char *op, size_t n, int32_t imm)
@@ -406,11 +448,19 @@ size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
 	unsigned k = 0;
 	if (cap < 64 + INSN_ROOM)
 		return 0;
-	/* push rbx; push r12; push r13; mov rbx, rdi; mov r12, rsi;
+	/* push rbx; push r12; push r13; lea rbx, [rdi + BIAS]; mov r12, rsi;
 	 * movzx r13d, byte [rbx + dprv] */
-	BYTES(&e, "\x53\x41\x54\x41\x55\x48\x89\xfb\x49\x89\xf4");
-	BYTES(&e, "\x44\x0f\xb6\xab");
-	b4(&e, (uint32_t)offsetof(struct hart, dprv));
+	BYTES(&e, "\x53\x41\x54\x41\x55\x48\x8d\x9f");
+	b4(&e, BIAS);
+	BYTES(&e, "\x49\x89\xf4");
+	{
+		int32_t d = HOFF(dprv);
+		bool d8 = d >= -128 && d <= 127;
+		BYTES(&e, "\x44\x0f\xb6");	/* movzx r13d, byte [rbx + d] */
+		b1(&e, (d8 ? 0x40 : 0x80) | (5 << 3) | RBX);
+		disp(&e, d8, d);
+	}
+	unsigned ret = 0;	/* JIT_JUMP when the block's jump was translated */
 	for (; k < b->n; k++) {
 		/* room for this instruction, the exits so far and its two,
 		 * and the epilogue */
@@ -420,6 +470,11 @@ size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
 		unsigned char *mark = e.p;
 		unsigned nfix = e.nfix;
 		bool ok;
+		if (r->op == OP_JAL || r->op == OP_JALR) {
+			emit_jump(&e, r, b->r[k + 1].off);
+			ret = JIT_JUMP;
+			break;
+		}
 		if (r->op >= OP_LB && r->op <= OP_LWU)
 			ok = emit_load(&e, r, k);
 		else if (r->op >= OP_SB && r->op <= OP_SD)
@@ -434,11 +489,11 @@ size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
 			break;
 		}
 	}
-	if (k == 0)
+	if (k == 0 && !ret)
 		return 0;	/* nothing gained */
 	/* mov eax, k; epilogue: pop r13; pop r12; pop rbx; ret */
 	b1(&e, 0xb8);
-	b4(&e, k);
+	b4(&e, k | ret);
 	unsigned char *epi = e.p;
 	BYTES(&e, "\x41\x5d\x41\x5c\x5b\xc3");
 	/* side exits: mov eax, k; jmp epi */

@@ -21,8 +21,11 @@ size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap);
 
 /* Runs records [0, k) of the block whose first instruction is at bpc and
  * returns k: the record the interpreter continues with; or k | JIT_TAKEN:
- * record k is a conditional branch, done and taken. */
+ * record k is a conditional branch, done and taken.
+ * Or k | JIT_JUMP: record k, the block's JAL/JALR, is done (rd written)
+ * and jumps to h->jit_pc. */
 #define JIT_TAKEN 0x100u
+#define JIT_JUMP 0x200u
 typedef unsigned (*jit_fn)(struct hart *h, uint64_t bpc);
 
 #endif
