@@ -156,7 +156,7 @@ void block_translate(struct hart_icache *ic, struct blk *b)
 	struct blk *c = (struct blk *)(void *)(ic->arena + ic->used);
 	memset(c, 0, head);
 	c->lpc[0] = c->lpc[1] = 1;
-	size_t len = jit_translate(b, (unsigned char *)c + head, JIT_MAX);
+	size_t len = jit_translate(b, c, (unsigned char *)c + head, JIT_MAX);
 	if (!len)
 		return;		/* runs stays past JIT_HOT: never again */
 	c->jsz = (uint16_t)((len + 15) & ~(size_t)15);

@@ -505,6 +505,7 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 	struct hart_icache *ic = h->icache;
 	const bool trace = h->trace;	/* fixed while running */
 	h->slice_end = false;
+	h->jit_slot = NULL;
 	uint64_t t;
 	int c;
 	struct blk *b = NULL;
@@ -728,16 +729,39 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 				goto single;	/* exact budget: finish one by one */
 		}
 run:
+		if (unlikely(h->jit_slot)) {
+			/* the last host code could not chain to this block:
+			 * next time it can (same page, host code) */
+			if (pb && b->jit && b->host == pb->host + (pc - bpc) &&
+			    ((pc ^ bpc) & ~PAGE_MASK) == 0)
+				*(struct blk **)h->jit_slot = b;
+			h->jit_slot = NULL;
+		}
 		bpc = pc;
 		pb = b->chain ? b : NULL;
 		rb = r = b->r;
 		if (unlikely(!b->jit) && ++b->runs == JIT_HOT)
 			block_translate(ic, b);
 		if (b->jit) {
-			/* host code runs the leading records (jit.c) */
+			/* host code runs the leading records, maybe on into
+			 * chained blocks (jit.c) */
 			jit_fn fn;
 			memcpy(&fn, &b->jit, sizeof fn);
-			unsigned v = fn(h, bpc);
+			uint64_t lim = (n < max ? n : max) - i;
+			if (lim < b->n)
+				lim = b->n;	/* b->n <= max - i: checked above */
+			h->jit_slot = NULL;
+			struct jit_ret jr = fn(h, bpc, lim, b);
+			unsigned v = (unsigned)jr.v;
+			uint64_t k_ = lim - h->jit_left;
+			if (k_) {	/* it went on into chained blocks */
+				h->retired += k_;
+				i += k_;
+				b = jr.b;
+				bpc = h->jit_bpc;
+				pb = b->chain ? b : NULL;
+				rb = r = b->r;
+			}
 			r += v & (JIT_TAKEN - 1);
 			if (v & JIT_TAKEN) {
 				pc = PC + r->imm;

@@ -143,7 +143,11 @@ struct hart {
 	uint64_t walk_super;	/* size of the superpage the last walk ended in, or 0 */
 	uint64_t super_lo, super_hi;	/* VA span of cached superpage pieces (lo > hi: none) */
 	struct hart_icache *icache;	/* decoded blocks + decode memo (hart.c) */
-	uint64_t jit_pc;	/* jump target handed over by host code (jit.c) */
+	/* Handed over by host code (jit.c, run_slice): */
+	uint64_t jit_pc;	/* jump target */
+	uint64_t jit_bpc;	/* pc of the final block */
+	uint64_t jit_left;	/* budget left */
+	void *jit_slot;		/* chain slot to fill, or NULL */
 	uintptr_t cv_base;	/* bus->code_ver, indexed by host address >> 12 */
 	bool paused;		/* the slice ended at a PAUSE hint */
 	uint32_t pause_streak;	/* consecutive slices ended by PAUSE (a spin-wait);

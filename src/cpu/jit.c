@@ -44,9 +44,18 @@ struct emit {
 	bool full;
 	struct {
 		unsigned char *at;	/* rel32 to patch */
-		unsigned k;		/* record index to return */
+		unsigned k;		/* record index (and flags) to return */
+		int slot;		/* chain slot of a taken branch, or -1 */
+		unsigned len;		/* instructions of the pass, if chained */
+		int32_t delta;		/* its target - the block's pc */
 	} fix[2 * BLK_MAX + 2];
 	unsigned nfix;
+	/* Chaining (see jit_translate): the chunk whose link[] are the
+	 * slots, slots handed out so far, the block's page offset. */
+	struct blk *chunk;
+	unsigned nslot;
+	unsigned pgoff;
+	unsigned char *epi;
 };
 
 /* Unchecked: jit_translate checks room for a whole instruction (at most
@@ -123,6 +132,7 @@ static void exit_if(struct emit *e, unsigned cc, unsigned k)
 	if (e->nfix < sizeof e->fix / sizeof e->fix[0]) {
 		e->fix[e->nfix].at = e->p;
 		e->fix[e->nfix].k = k;
+		e->fix[e->nfix].slot = -1;
 		e->nfix++;
 	} else {
 		e->full = true;	/* cannot happen: two per instruction at most */
@@ -212,6 +222,105 @@ static bool emit_store(struct emit *e, const struct blk_rec *r, unsigned k)
 	return true;
 }
 
+/* A chain slot for an exit to pc + delta, or -1: only targets in the
+ * same page (no fetch permission check needed, as for links in
+ * run_slice), two per block. */
+static int chain_slot(struct emit *e, int32_t delta)
+{
+	int64_t t = (int64_t)e->pgoff + delta;
+	if (!e->chunk || e->nslot >= 2 || t < 0 || t >= (int64_t)BUS_PAGE_SIZE)
+		return -1;
+	return (int)e->nslot++;
+}
+
+static void rip_rel(struct emit *e, const void *target)
+{
+	int32_t rel = (int32_t)((const unsigned char *)target - (e->p + 4));
+	b4(e, (uint32_t)rel);
+}
+
+static void jmp_epi(struct emit *e)
+{
+	b1(e, 0xe9);
+	rip_rel(e, e->epi);
+}
+
+/* Leave with v (mov eax, v; jmp epi). */
+static void emit_ret(struct emit *e, unsigned v)
+{
+	b1(e, 0xb8);
+	b4(e, v);
+	jmp_epi(e);
+}
+
+#define CHAIN_ROOM 128	/* bytes of emit_chain, at most (~110) */
+
+/* The pass of len instructions ends at pc + delta: go on in the host code
+ * of the block in chain slot `slot` if it is still valid (version and
+ * fence epoch), fits the budget (r14) and no request is pending; else
+ * leave with v and the slot's address in h->jit_slot, so that run_slice
+ * fills it with the block it finds there. */
+static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, unsigned v)
+{
+	const void *sp = &e->chunk->link[slot];
+	unsigned char *fail[5];
+	BYTES(e, "\x48\x8b\x05");		/* mov rax, [rip + slot] */
+	rip_rel(e, sp);
+	BYTES(e, "\x48\x85\xc0");		/* test rax, rax */
+	BYTES(e, "\x0f\x84");			/* jz fail */
+	fail[0] = e->p;
+	b4(e, 0);
+	BYTES(e, "\x0f\xb7\x48");		/* movzx ecx, word [rax + n] */
+	b1(e, offsetof(struct blk, n));
+	BYTES(e, "\x48\x81\xc1");		/* add rcx, len */
+	b4(e, len);
+	BYTES(e, "\x49\x39\xce");		/* cmp r14, rcx */
+	BYTES(e, "\x0f\x82");			/* jb fail */
+	fail[1] = e->p;
+	b4(e, 0);
+	BYTES(e, "\x83\xbb");			/* cmp dword [rbx + req], 0 */
+	b4(e, (uint32_t)HOFF(req));
+	b1(e, 0);
+	BYTES(e, "\x0f\x85");			/* jne fail */
+	fail[2] = e->p;
+	b4(e, 0);
+	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + verp] */
+	b1(e, offsetof(struct blk, verp));
+	BYTES(e, "\x8b\x09");			/* mov ecx, [rcx] */
+	BYTES(e, "\x48\x8b\xb3");		/* mov rsi, [rbx + icache] */
+	b4(e, (uint32_t)HOFF(icache));
+	BYTES(e, "\x48\x0b\x8e");		/* or rcx, [rsi + epoch] */
+	b4(e, (uint32_t)offsetof(struct hart_icache, epoch));
+	BYTES(e, "\x48\x3b\x48");		/* cmp rcx, [rax + key] */
+	b1(e, offsetof(struct blk, key));
+	BYTES(e, "\x0f\x85");			/* jne fail */
+	fail[3] = e->p;
+	b4(e, 0);
+	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] */
+	b1(e, offsetof(struct blk, jit));
+	BYTES(e, "\x48\x85\xc9");		/* test rcx, rcx */
+	BYTES(e, "\x0f\x84");			/* jz fail */
+	fail[4] = e->p;
+	b4(e, 0);
+	BYTES(e, "\x49\x81\xee");		/* sub r14, len */
+	b4(e, len);
+	BYTES(e, "\x49\x81\xc4");		/* add r12, delta */
+	b4(e, (uint32_t)delta);
+	BYTES(e, "\x49\x89\xc7");		/* mov r15, rax */
+	BYTES(e, "\x48\x83\xc1");		/* add rcx, JIT_BODY */
+	b1(e, JIT_BODY);
+	BYTES(e, "\xff\xe1");			/* jmp rcx */
+	for (unsigned i = 0; i < 5; i++) {
+		int32_t rel = (int32_t)(e->p - (fail[i] + 4));
+		memcpy(fail[i], &rel, 4);
+	}
+	BYTES(e, "\x48\x8d\x0d");		/* lea rcx, [rip + slot] */
+	rip_rel(e, sp);
+	BYTES(e, "\x48\x89\x8b");		/* mov [rbx + jit_slot], rcx */
+	b4(e, (uint32_t)HOFF(jit_slot));
+	emit_ret(e, v);
+}
+
 static bool emit_branch(struct emit *e, const struct blk_rec *r, unsigned k)
 {
 	static const unsigned char cc[] = {
@@ -222,8 +331,16 @@ static bool emit_branch(struct emit *e, const struct blk_rec *r, unsigned k)
 	load_x(e, RAX, r->rs1);
 	load_x(e, RCX, r->rs2);
 	BYTES(e, "\x48\x39\xc8");	/* cmp rax, rcx */
-	/* taken: the interpreter leaves the block at it */
+	/* taken: chained to the target's host code, or the interpreter
+	 * leaves the block at it */
 	exit_if(e, cc[r->op - OP_BEQ], k | JIT_TAKEN);
+	int32_t delta = (int32_t)r->off + r->imm;
+	int slot = chain_slot(e, delta);
+	if (slot >= 0 && !e->full) {
+		e->fix[e->nfix - 1].slot = slot;
+		e->fix[e->nfix - 1].len = k + 1;
+		e->fix[e->nfix - 1].delta = delta;
+	}
 	return true;
 }
 
@@ -442,37 +559,50 @@ static bool emit_alu(struct emit *e, const struct blk_rec *r, unsigned k)
 	return true;
 }
 
-size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
+size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out, size_t cap)
 {
-	struct emit e = {.p = out, .end = out + cap};
+	struct emit e = {.p = out, .end = out + cap, .chunk = chunk,
+			 .pgoff = (unsigned)(b->host & (BUS_PAGE_SIZE - 1))};
 	unsigned k = 0;
-	if (cap < 64 + INSN_ROOM)
+	if (cap < JIT_BODY + INSN_ROOM + 2 * CHAIN_ROOM)
 		return 0;
-	/* push rbx; push r12; push r13; lea rbx, [rdi + BIAS]; mov r12, rsi;
-	 * movzx r13d, byte [rbx + dprv] */
-	BYTES(&e, "\x53\x41\x54\x41\x55\x48\x8d\x9f");
+	/* Entry: push rbx, r12-r15; lea rbx, [rdi + BIAS]; mov r12, rsi (pc);
+	 * mov r14, rdx (budget); mov r15, rcx (block); movzx r13d, byte
+	 * [rbx + dprv]; jmp body. Every encoding has a fixed size, so the
+	 * body (where chained code enters) is at JIT_BODY. */
+	BYTES(&e, "\x53\x41\x54\x41\x55\x41\x56\x41\x57\x48\x8d\x9f");
 	b4(&e, BIAS);
-	BYTES(&e, "\x49\x89\xf4");
-	{
-		int32_t d = HOFF(dprv);
-		bool d8 = d >= -128 && d <= 127;
-		BYTES(&e, "\x44\x0f\xb6");	/* movzx r13d, byte [rbx + d] */
-		b1(&e, (d8 ? 0x40 : 0x80) | (5 << 3) | RBX);
-		disp(&e, d8, d);
-	}
+	BYTES(&e, "\x49\x89\xf4\x49\x89\xd6\x49\x89\xcf\x44\x0f\xb6\xab");
+	b4(&e, (uint32_t)HOFF(dprv));
+	unsigned char *jmp = e.p;
+	BYTES(&e, "\xeb\x00");	/* jmp short body */
+	/* Epilogue: hand the final pc, budget and block to run_slice. */
+	e.epi = e.p;
+	BYTES(&e, "\x4c\x89\xa3");	/* mov [rbx + jit_bpc], r12 */
+	b4(&e, (uint32_t)HOFF(jit_bpc));
+	BYTES(&e, "\x4c\x89\xb3");	/* mov [rbx + jit_left], r14 */
+	b4(&e, (uint32_t)HOFF(jit_left));
+	BYTES(&e, "\x4c\x89\xfa");	/* mov rdx, r15 */
+	BYTES(&e, "\x41\x5f\x41\x5e\x41\x5d\x41\x5c\x5b\xc3");
+	jmp[1] = (unsigned char)(e.p - (jmp + 2));
+	if (e.p - out != JIT_BODY)
+		return 0;	/* cannot happen: the sizes above are fixed */
 	unsigned ret = 0;	/* JIT_JUMP when the block's jump was translated */
+	bool jumped = false;
 	for (; k < b->n; k++) {
 		/* room for this instruction, the exits so far and its two,
-		 * and the epilogue */
-		if ((size_t)(e.end - e.p) < INSN_ROOM + (e.nfix + 2) * EXIT_ROOM + 16)
+		 * and the block's end */
+		if ((size_t)(e.end - e.p) <
+		    INSN_ROOM + (e.nfix + 2) * EXIT_ROOM + 3 * CHAIN_ROOM)
 			break;
 		const struct blk_rec *r = &b->r[k];
 		unsigned char *mark = e.p;
-		unsigned nfix = e.nfix;
+		unsigned nfix = e.nfix, nslot = e.nslot;
 		bool ok;
 		if (r->op == OP_JAL || r->op == OP_JALR) {
 			emit_jump(&e, r, b->r[k + 1].off);
 			ret = JIT_JUMP;
+			jumped = true;
 			break;
 		}
 		if (r->op >= OP_LB && r->op <= OP_LWU)
@@ -486,25 +616,35 @@ size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
 		if (!ok || e.full) {
 			e.p = mark;	/* the interpreter runs it */
 			e.nfix = nfix;
+			e.nslot = nslot;
 			break;
 		}
 	}
 	if (k == 0 && !ret)
 		return 0;	/* nothing gained */
-	/* mov eax, k; epilogue: pop r13; pop r12; pop rbx; ret */
-	b1(&e, 0xb8);
-	b4(&e, k | ret);
-	unsigned char *epi = e.p;
-	BYTES(&e, "\x41\x5d\x41\x5c\x5b\xc3");
-	/* side exits: mov eax, k; jmp epi */
+	/* The end of the translated part: the block's end (chained to the
+	 * next block in the page), its JAL (chained to the target), its
+	 * JALR, or an instruction left to the interpreter. */
+	int slot = -1;
+	int32_t delta = 0;
+	if (jumped && b->r[k].op == OP_JAL)
+		delta = (int32_t)b->r[k].off + b->r[k].imm;
+	else if (!jumped && k == b->n)
+		delta = b->bytes;
+	if ((jumped && b->r[k].op == OP_JAL) || (!jumped && k == b->n))
+		slot = chain_slot(&e, delta);
+	if (slot >= 0)
+		emit_chain(&e, slot, k + (jumped ? 1 : 0), delta, k | ret);
+	else
+		emit_ret(&e, k | ret);
+	/* side exits */
 	for (unsigned i = 0; i < e.nfix; i++) {
 		unsigned char *stub = e.p;
-		b1(&e, 0xb8);
-		b4(&e, e.fix[i].k);
-		b1(&e, 0xe9);
-		int32_t rel = (int32_t)(epi - (e.p + 4));
-		b4(&e, (uint32_t)rel);
-		rel = (int32_t)(stub - (e.fix[i].at + 4));
+		if (e.fix[i].slot >= 0)
+			emit_chain(&e, e.fix[i].slot, e.fix[i].len, e.fix[i].delta, e.fix[i].k);
+		else
+			emit_ret(&e, e.fix[i].k);
+		int32_t rel = (int32_t)(stub - (e.fix[i].at + 4));
 		memcpy(e.fix[i].at, &rel, 4);
 	}
 	return (size_t)(e.p - out);
@@ -512,9 +652,9 @@ size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
 
 #else
 
-size_t jit_translate(const struct blk *b, unsigned char *out, size_t cap)
+size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out, size_t cap)
 {
-	(void)b, (void)out, (void)cap;
+	(void)b, (void)chunk, (void)out, (void)cap;
 	return 0;
 }
 
