@@ -80,6 +80,12 @@ static void blocks_turn(struct hart_icache *ic)
 				b->link[k] = NULL;
 				b->lpc[k] = 1;
 			}
+		if (b->jsz) {	/* a chunk of host code: its chain slots */
+			struct blk **sl = jit_slots(b);
+			for (unsigned k = 0; k < JIT_SLOTS; k++)
+				if (sl[k] && in_half(ic, sl[k], old))
+					sl[k] = NULL;
+		}
 		at += blk_size(b);
 	}
 	ic->used = old * HALF;
@@ -148,7 +154,7 @@ bool block_recheck(struct hart_icache *ic, struct blk *b)
  * (making room would drop blocks, maybe b itself, while it runs). */
 void block_translate(struct hart_icache *ic, struct blk *b)
 {
-	size_t head = BLK_BYTES(0, 0);
+	size_t head = BLK_BYTES(0, JIT_SLOTS * sizeof(struct blk *));
 	if (!ic->jit || ic->used + head + JIT_MAX > (size_t)(ic->fill + 1) * HALF) {
 		b->runs = 0;	/* again after JIT_HOT more entries */
 		return;
@@ -156,6 +162,7 @@ void block_translate(struct hart_icache *ic, struct blk *b)
 	struct blk *c = (struct blk *)(void *)(ic->arena + ic->used);
 	memset(c, 0, head);
 	c->lpc[0] = c->lpc[1] = 1;
+	c->bytes = JIT_SLOTS * sizeof(struct blk *);
 	size_t len = jit_translate(b, c, (unsigned char *)c + head, JIT_MAX);
 	if (!len)
 		return;		/* runs stays past JIT_HOT: never again */

@@ -55,7 +55,8 @@ struct blk {
 	 * chunk of the arena half that was filling when it was made: the
 	 * block's half or the newer one, so it is dropped no earlier than
 	 * the block. A chunk is laid out as a block with n = 0 (never in the
-	 * table) whose jsz bytes of code follow its END record. */
+	 * table) whose code bytes are its chain slots (jit_slots) and whose
+	 * jsz bytes of code follow them. */
 	void *jit;
 	uint16_t jsz;		/* chunk only: bytes of host code */
 	uint8_t pad[6];
@@ -74,6 +75,13 @@ static inline const unsigned char *blk_code(const struct blk *b)
 static inline size_t blk_size(const struct blk *b)
 {
 	return BLK_BYTES(b->n, b->bytes) + b->jsz;
+}
+
+/* The chain slots of a chunk of host code (jit.c): where a block keeps
+ * its code bytes. */
+static inline struct blk **jit_slots(struct blk *chunk)
+{
+	return (struct blk **)(void *)&chunk->r[1];
 }
 
 /* Entries of a block before it is translated to host code: code that

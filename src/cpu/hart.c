@@ -731,9 +731,11 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 run:
 		if (unlikely(h->jit_slot)) {
 			/* the last host code could not chain to this block:
-			 * next time it can (same page, host code) */
-			if (pb && b->jit && b->host == pb->host + (pc - bpc) &&
-			    ((pc ^ bpc) & ~PAGE_MASK) == 0)
+			 * next time it can (in the same page the slot's code
+			 * relies on the host address checked here; in
+			 * another it checks the fetch TLB entry itself) */
+			if (pb && b->jit && (((pc ^ bpc) & ~PAGE_MASK) != 0 ||
+					     b->host == pb->host + (pc - bpc)))
 				*(struct blk **)h->jit_slot = b;
 			h->jit_slot = NULL;
 		}

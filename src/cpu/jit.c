@@ -172,6 +172,7 @@ static void tlb_check(struct emit *e, const struct blk_rec *r, unsigned size,
 }
 
 _Static_assert(sizeof(struct tlb_entry) == 32, "tlb_check scales the slot index by 32");
+_Static_assert(offsetof(struct blk, host) == 0, "emit_chain compares [rax] with the host address");
 
 static bool emit_load(struct emit *e, const struct blk_rec *r, unsigned k)
 {
@@ -222,15 +223,22 @@ static bool emit_store(struct emit *e, const struct blk_rec *r, unsigned k)
 	return true;
 }
 
-/* A chain slot for an exit to pc + delta, or -1: only targets in the
- * same page (no fetch permission check needed, as for links in
- * run_slice), two per block. */
-static int chain_slot(struct emit *e, int32_t delta)
+/* The chain slot of a taken branch, or -1: slot 0 is kept for the
+ * block's end (its fall-through or JAL), the others go to the branches
+ * in order. */
+static int chain_slot(struct emit *e)
+{
+	if (!e->chunk || e->nslot + 1 >= JIT_SLOTS)
+		return -1;
+	return (int)++e->nslot;
+}
+
+/* The exit to pc + delta leaves the block's page: the chained code must
+ * check the fetch permission through the TLB, as run_slice does. */
+static bool crosses(const struct emit *e, int32_t delta)
 {
 	int64_t t = (int64_t)e->pgoff + delta;
-	if (!e->chunk || e->nslot >= 2 || t < 0 || t >= (int64_t)BUS_PAGE_SIZE)
-		return -1;
-	return (int)e->nslot++;
+	return t < 0 || t >= (int64_t)BUS_PAGE_SIZE;
 }
 
 static void rip_rel(struct emit *e, const void *target)
@@ -253,7 +261,7 @@ static void emit_ret(struct emit *e, unsigned v)
 	jmp_epi(e);
 }
 
-#define CHAIN_ROOM 128	/* bytes of emit_chain, at most (~110) */
+#define CHAIN_ROOM 192	/* bytes of emit_chain, at most (~170) */
 
 /* The pass of len instructions ends at pc + delta: go on in the host code
  * of the block in chain slot `slot` if it is still valid (version and
@@ -262,8 +270,9 @@ static void emit_ret(struct emit *e, unsigned v)
  * fills it with the block it finds there. */
 static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, unsigned v)
 {
-	const void *sp = &e->chunk->link[slot];
-	unsigned char *fail[5];
+	const void *sp = &jit_slots(e->chunk)[slot];
+	unsigned char *fail[7];
+	unsigned nf = 5;
 	BYTES(e, "\x48\x8b\x05");		/* mov rax, [rip + slot] */
 	rip_rel(e, sp);
 	BYTES(e, "\x48\x85\xc0");		/* test rax, rax */
@@ -302,6 +311,35 @@ static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, un
 	BYTES(e, "\x0f\x84");			/* jz fail */
 	fail[4] = e->p;
 	b4(e, 0);
+	if (crosses(e, delta)) {
+		/* the fetch TLB entry of the target maps it to nb's code */
+		BYTES(e, "\x4c\x89\xe2");		/* mov rdx, r12 */
+		BYTES(e, "\x48\x81\xc2");		/* add rdx, delta */
+		b4(e, (uint32_t)delta);
+		BYTES(e, "\x48\x89\xd6");		/* mov rsi, rdx */
+		BYTES(e, "\x48\xc1\xee\x0c");	/* shr rsi, 12 */
+		BYTES(e, "\x48\x89\xf7");		/* mov rdi, rsi */
+		BYTES(e, "\x81\xe7");			/* and edi, HART_TLB_SIZE - 1 */
+		b4(e, HART_TLB_SIZE - 1);
+		BYTES(e, "\x48\xc1\xe7\x05");	/* shl rdi, 5 */
+		BYTES(e, "\x48\xc1\xe6\x02");	/* shl rsi, 2 */
+		BYTES(e, "\x0f\xb6\x8b");		/* movzx ecx, byte [rbx + priv] */
+		b4(e, (uint32_t)HOFF(priv));
+		BYTES(e, "\x48\x09\xce");		/* or rsi, rcx */
+		BYTES(e, "\x48\x3b\xb4\x3b");	/* cmp rsi, [rbx + rdi + vpn_x] */
+		b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, vpn_x)));
+		BYTES(e, "\x0f\x85");			/* jne fail */
+		fail[nf++] = e->p;
+		b4(e, 0);
+		BYTES(e, "\x48\x03\x94\x3b");	/* add rdx, [rbx + rdi + addend] */
+		b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, addend)));
+		BYTES(e, "\x48\x3b\x10");		/* cmp rdx, [rax] (nb->host) */
+		BYTES(e, "\x0f\x85");			/* jne fail */
+		fail[nf++] = e->p;
+		b4(e, 0);
+		BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] (again) */
+		b1(e, offsetof(struct blk, jit));
+	}
 	BYTES(e, "\x49\x81\xee");		/* sub r14, len */
 	b4(e, len);
 	BYTES(e, "\x49\x81\xc4");		/* add r12, delta */
@@ -310,7 +348,7 @@ static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, un
 	BYTES(e, "\x48\x83\xc1");		/* add rcx, JIT_BODY */
 	b1(e, JIT_BODY);
 	BYTES(e, "\xff\xe1");			/* jmp rcx */
-	for (unsigned i = 0; i < 5; i++) {
+	for (unsigned i = 0; i < nf; i++) {
 		int32_t rel = (int32_t)(e->p - (fail[i] + 4));
 		memcpy(fail[i], &rel, 4);
 	}
@@ -318,6 +356,85 @@ static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, un
 	rip_rel(e, sp);
 	BYTES(e, "\x48\x89\x8b");		/* mov [rbx + jit_slot], rcx */
 	b4(e, (uint32_t)HOFF(jit_slot));
+	emit_ret(e, v);
+}
+
+_Static_assert(offsetof(struct hart_icache, tab) == 0, "emit_jalr_chain indexes the table from ic");
+
+/* After a JALR (the target in h->jit_pc): find the target's block as
+ * run_slice's table path does (fetch TLB entry, the table's first way,
+ * host address, version and epoch, budget, host code) and go on in its
+ * code; else leave with v. */
+static void emit_jalr_chain(struct emit *e, unsigned len, unsigned v)
+{
+	unsigned char *fail[8];
+	unsigned nf = 0;
+#define FAIL(cc) do { BYTES(e, "\x0f" cc); fail[nf++] = e->p; b4(e, 0); } while (0)
+	BYTES(e, "\x48\x8b\x93");		/* mov rdx, [rbx + jit_pc] */
+	b4(e, (uint32_t)HOFF(jit_pc));
+	BYTES(e, "\x83\xbb");			/* cmp dword [rbx + req], 0 */
+	b4(e, (uint32_t)HOFF(req));
+	b1(e, 0);
+	FAIL("\x85");				/* jne fail */
+	BYTES(e, "\x48\x89\xd6");		/* mov rsi, rdx */
+	BYTES(e, "\x48\xc1\xee\x0c");	/* shr rsi, 12 */
+	BYTES(e, "\x48\x89\xf7");		/* mov rdi, rsi */
+	BYTES(e, "\x81\xe7");			/* and edi, HART_TLB_SIZE - 1 */
+	b4(e, HART_TLB_SIZE - 1);
+	BYTES(e, "\x48\xc1\xe7\x05");	/* shl rdi, 5 */
+	BYTES(e, "\x48\xc1\xe6\x02");	/* shl rsi, 2 */
+	BYTES(e, "\x0f\xb6\x8b");		/* movzx ecx, byte [rbx + priv] */
+	b4(e, (uint32_t)HOFF(priv));
+	BYTES(e, "\x48\x09\xce");		/* or rsi, rcx */
+	BYTES(e, "\x48\x3b\xb4\x3b");	/* cmp rsi, [rbx + rdi + vpn_x] */
+	b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, vpn_x)));
+	FAIL("\x85");
+	BYTES(e, "\x4c\x8b\x84\x3b");	/* mov r8, [rbx + rdi + addend] */
+	b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, addend)));
+	BYTES(e, "\x49\x01\xd0");		/* add r8, rdx: host address */
+	BYTES(e, "\x48\x89\xd6");		/* mov rsi, rdx */
+	BYTES(e, "\x48\xc1\xee\x02");	/* shr rsi, 2 */
+	BYTES(e, "\x81\xe6");			/* and esi, BLK_TAB / 2 - 1 */
+	b4(e, BLK_TAB / 2 - 1);
+	BYTES(e, "\x48\xc1\xe6\x04");	/* shl rsi, 4 (a set: 2 pointers) */
+	BYTES(e, "\x48\x8b\x8b");		/* mov rcx, [rbx + icache] */
+	b4(e, (uint32_t)HOFF(icache));
+	BYTES(e, "\x48\x8b\x04\x31");	/* mov rax, [rcx + rsi] */
+	BYTES(e, "\x48\x85\xc0");		/* test rax, rax */
+	FAIL("\x84");
+	BYTES(e, "\x4c\x3b\x00");		/* cmp r8, [rax] (host) */
+	FAIL("\x85");
+	BYTES(e, "\x48\x89\xcf");		/* mov rdi, rcx */
+	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + verp] */
+	b1(e, offsetof(struct blk, verp));
+	BYTES(e, "\x8b\x09");			/* mov ecx, [rcx] */
+	BYTES(e, "\x48\x0b\x8f");		/* or rcx, [rdi + epoch] */
+	b4(e, (uint32_t)offsetof(struct hart_icache, epoch));
+	BYTES(e, "\x48\x3b\x48");		/* cmp rcx, [rax + key] */
+	b1(e, offsetof(struct blk, key));
+	FAIL("\x85");
+	BYTES(e, "\x0f\xb7\x48");		/* movzx ecx, word [rax + n] */
+	b1(e, offsetof(struct blk, n));
+	BYTES(e, "\x48\x81\xc1");		/* add rcx, len */
+	b4(e, len);
+	BYTES(e, "\x49\x39\xce");		/* cmp r14, rcx */
+	FAIL("\x82");				/* jb fail */
+	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] */
+	b1(e, offsetof(struct blk, jit));
+	BYTES(e, "\x48\x85\xc9");		/* test rcx, rcx */
+	FAIL("\x84");
+#undef FAIL
+	BYTES(e, "\x49\x81\xee");		/* sub r14, len */
+	b4(e, len);
+	BYTES(e, "\x49\x89\xd4");		/* mov r12, rdx */
+	BYTES(e, "\x49\x89\xc7");		/* mov r15, rax */
+	BYTES(e, "\x48\x83\xc1");		/* add rcx, JIT_BODY */
+	b1(e, JIT_BODY);
+	BYTES(e, "\xff\xe1");			/* jmp rcx */
+	for (unsigned i = 0; i < nf; i++) {
+		int32_t rel = (int32_t)(e->p - (fail[i] + 4));
+		memcpy(fail[i], &rel, 4);
+	}
 	emit_ret(e, v);
 }
 
@@ -335,7 +452,7 @@ static bool emit_branch(struct emit *e, const struct blk_rec *r, unsigned k)
 	 * leaves the block at it */
 	exit_if(e, cc[r->op - OP_BEQ], k | JIT_TAKEN);
 	int32_t delta = (int32_t)r->off + r->imm;
-	int slot = chain_slot(e, delta);
+	int slot = chain_slot(e);
 	if (slot >= 0 && !e->full) {
 		e->fix[e->nfix - 1].slot = slot;
 		e->fix[e->nfix - 1].len = k + 1;
@@ -631,10 +748,12 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 		delta = (int32_t)b->r[k].off + b->r[k].imm;
 	else if (!jumped && k == b->n)
 		delta = b->bytes;
-	if ((jumped && b->r[k].op == OP_JAL) || (!jumped && k == b->n))
-		slot = chain_slot(&e, delta);
+	if (chunk && ((jumped && b->r[k].op == OP_JAL) || (!jumped && k == b->n)))
+		slot = 0;
 	if (slot >= 0)
 		emit_chain(&e, slot, k + (jumped ? 1 : 0), delta, k | ret);
+	else if (jumped && chunk)	/* JALR */
+		emit_jalr_chain(&e, k + 1, k | ret);
 	else
 		emit_ret(&e, k | ret);
 	/* side exits */

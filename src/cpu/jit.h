@@ -17,10 +17,13 @@ struct hart;
 /* Host code for the leading records of b, written to out (at most cap
  * bytes, executable memory); its length, or 0 when nothing was
  * translated. The code is a function of type jit_fn. chunk (or NULL: no
- * chaining) is the arena chunk holding out: its link[] become the
- * code's two chain slots (struct blk pointers, NULL or valid: arena
- * turns clear those into the dropped half, as for block links). */
+ * chaining) is the arena chunk holding out: its JIT_SLOTS chain slots
+ * (jit_slots: struct blk pointers, NULL or valid; arena turns clear those
+ * into the dropped half, as for block links) are the code's. */
 size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out, size_t cap);
+
+/* Chain slots of a chunk: its "code bytes" (chunk->bytes = 8 * JIT_SLOTS). */
+#define JIT_SLOTS 8
 
 /* Offset of the body in a block's host code: where chained code enters. */
 #define JIT_BODY 62
