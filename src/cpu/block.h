@@ -86,7 +86,7 @@ static inline struct blk **jit_slots(struct blk *chunk)
 
 /* Entries of a block before it is translated to host code: code that
  * runs once (most of a kernel's init) is cheaper to interpret. */
-#define JIT_HOT 8
+#define JIT_HOT 16
 
 struct hart_icache {
 	struct blk *tab[BLK_TAB];	/* 2-way sets by pc (blk_set); NULL or in arena */
