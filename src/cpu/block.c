@@ -156,7 +156,7 @@ void block_translate(struct hart_icache *ic, struct blk *b)
 {
 	size_t head = BLK_BYTES(0, JIT_SLOTS * sizeof(struct blk *));
 	if (!ic->jit || ic->used + head + JIT_MAX > (size_t)(ic->fill + 1) * HALF) {
-		b->runs = 0;	/* again after JIT_HOT more entries */
+		b->runs = 0;	/* again after ic->hot more entries */
 		return;
 	}
 	struct blk *c = (struct blk *)(void *)(ic->arena + ic->used);

@@ -97,6 +97,7 @@ struct hart_icache {
 	uint64_t epoch;			/* FENCE.I count << 32 */
 	bool clean;			/* no block built since the last flush */
 	bool jit;			/* translate blocks to host code (jit.c) */
+	uint16_t hot;			/* ... after this many entries (JIT_HOT) */
 	uint64_t builds, flushes, fences, rechecks, translated;	/* statistics */
 	/* One-instruction block for the single-step path. */
 	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];

@@ -37,6 +37,10 @@ enum op {
 	OP__COUNT
 };
 
+/* PAUSE (Zihintpause) is FENCE with pred = W, succ = 0, fm = 0,
+ * rd = rs1 = 0: its imm. */
+#define PAUSE_IMM 0x010
+
 /* AMO funct5 values */
 enum {
 	AMO_ADD = 0x00, AMO_SWAP = 0x01, AMO_XOR = 0x04, AMO_OR = 0x08,

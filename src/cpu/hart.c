@@ -29,8 +29,6 @@
 
 #define SLICE 4096
 #define PAGE_MASK 0xfffULL
-/* PAUSE is FENCE with pred = W, succ = 0, fm = 0, rd = rs1 = 0. */
-#define PAUSE_IMM 0x010
 /* A spin-wait (consecutive slices ended by PAUSE) this long returns
  * HART_EXIT_PAUSE, so the caller can give the host CPU to the vCPU being
  * waited for (a lock holder, a stop_machine peer) when harts outnumber
@@ -742,7 +740,7 @@ run:
 		bpc = pc;
 		pb = b->chain ? b : NULL;
 		rb = r = b->r;
-		if (unlikely(!b->jit) && ++b->runs == JIT_HOT)
+		if (unlikely(!b->jit) && ++b->runs == ic->hot)
 			block_translate(ic, b);
 		if (b->jit) {
 			/* host code runs the leading records, maybe on into
@@ -1278,6 +1276,11 @@ int hart_init(struct hart *h, struct bus *bus, uint64_t hartid,
 	h->icache = ic;
 	h->icache->clean = true;
 	h->icache->jit = jit;
+	/* DOMUS_JIT_HOT=N: translate after N entries (tests use 1, so that
+	 * code run once goes through the translator too) */
+	const char *hs = getenv("DOMUS_JIT_HOT");
+	long hot = hs ? strtol(hs, NULL, 10) : 0;
+	h->icache->hot = hot >= 1 && hot <= 65535 ? (uint16_t)hot : JIT_HOT;
 	h->bus = bus;
 	if (env)
 		h->env = *env;

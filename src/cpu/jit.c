@@ -261,7 +261,8 @@ static void emit_ret(struct emit *e, unsigned v)
 	jmp_epi(e);
 }
 
-#define CHAIN_ROOM 192	/* bytes of emit_chain, at most (~170) */
+#define CHAIN_ROOM 320	/* bytes of emit_chain or emit_jalr_chain, at most
+			 * (~230; test-jit checks) */
 
 /* The pass of len instructions ends at pc + delta: go on in the host code
  * of the block in chain slot `slot` if it is still valid (version and
@@ -710,7 +711,7 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 		/* room for this instruction, the exits so far and its two,
 		 * and the block's end */
 		if ((size_t)(e.end - e.p) <
-		    INSN_ROOM + (e.nfix + 2) * EXIT_ROOM + 3 * CHAIN_ROOM)
+		    INSN_ROOM + (e.nfix + 2) * EXIT_ROOM + (e.nslot + 2) * CHAIN_ROOM)
 			break;
 		const struct blk_rec *r = &b->r[k];
 		unsigned char *mark = e.p;
@@ -721,6 +722,16 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 			ret = JIT_JUMP;
 			jumped = true;
 			break;
+		}
+		if (r->op == OP_FENCE) {
+			/* PAUSE (fence w, 0) ends the slice: the interpreter's.
+			 * Any other FENCE orders like the interpreter's
+			 * sequentially consistent fence; it ends the block, so
+			 * the END fall-through (chained) follows. */
+			if (r->imm == PAUSE_IMM && !r->rd && !r->rs1)
+				break;
+			BYTES(&e, "\x0f\xae\xf0");	/* mfence */
+			continue;
 		}
 		if (r->op >= OP_LB && r->op <= OP_LWU)
 			ok = emit_load(&e, r, k);
@@ -739,6 +750,9 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 	}
 	if (k == 0 && !ret)
 		return 0;	/* nothing gained */
+	/* the loop kept room for this: the end and every exit */
+	if ((size_t)(e.end - e.p) < (e.nslot + 1) * CHAIN_ROOM + e.nfix * EXIT_ROOM)
+		return 0;
 	/* The end of the translated part: the block's end (chained to the
 	 * next block in the page), its JAL (chained to the target), its
 	 * JALR, or an instruction left to the interpreter. */

@@ -14,3 +14,9 @@ CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp $$B/bin/test-pau
 SAN_CHECKS += $$B/bin/test-decode $$B/bin/test-mmu $$B/bin/test-smp $$B/bin/test-pause $$B/bin/test-blockcache
 # decoder legality vs binutils' disassembler (every C encoding + random words)
 CHECKS += tests/unit/decode_vs_objdump.sh
+# block translator: never writes past its room (behaviour: tests/isa/jit.sh, tests/diff/jit.sh)
+UNIT_TESTS += test-jit
+test-jit_SRCS := tests/unit/test_jit.c
+test-jit_LIBS := cpu util
+CHECKS += $$B/bin/test-jit
+SAN_CHECKS += $$B/bin/test-jit

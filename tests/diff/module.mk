@@ -3,5 +3,5 @@
 PROGRAMS += domus-diffgen
 domus-diffgen_SRCS := tests/diff/gen.c
 domus-diffgen_LIBS :=
-CHECKS += tests/diff/run.sh
+CHECKS += tests/diff/run.sh tests/diff/jit.sh
 SAN_CHECKS += tests/diff/san.sh
