@@ -264,119 +264,33 @@ static void emit_ret(struct emit *e, unsigned v)
 #define CHAIN_ROOM 320	/* bytes of emit_chain or emit_jalr_chain, at most
 			 * (~230; test-jit checks) */
 
-/* The pass of len instructions ends at pc + delta: go on in the host code
- * of the block in chain slot `slot` if it is still valid (version and
- * fence epoch), fits the budget (r14) and no request is pending; else
- * leave with v and the slot's address in h->jit_slot, so that run_slice
- * fills it with the block it finds there. */
-static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, unsigned v)
+/* Conditional jumps to a chain attempt's failure path, patched at its end. */
+struct fails {
+	unsigned char *at[8];
+	unsigned n;
+};
+
+static void fail_if(struct emit *e, struct fails *f, unsigned cc)
 {
-	const void *sp = &jit_slots(e->chunk)[slot];
-	unsigned char *fail[7];
-	unsigned nf = 5;
-	BYTES(e, "\x48\x8b\x05");		/* mov rax, [rip + slot] */
-	rip_rel(e, sp);
-	BYTES(e, "\x48\x85\xc0");		/* test rax, rax */
-	BYTES(e, "\x0f\x84");			/* jz fail */
-	fail[0] = e->p;
+	b1(e, 0x0f);
+	b1(e, cc);
+	f->at[f->n++] = e->p;
 	b4(e, 0);
-	BYTES(e, "\x0f\xb7\x48");		/* movzx ecx, word [rax + n] */
-	b1(e, offsetof(struct blk, n));
-	BYTES(e, "\x48\x81\xc1");		/* add rcx, len */
-	b4(e, len);
-	BYTES(e, "\x49\x39\xce");		/* cmp r14, rcx */
-	BYTES(e, "\x0f\x82");			/* jb fail */
-	fail[1] = e->p;
-	b4(e, 0);
-	BYTES(e, "\x83\xbb");			/* cmp dword [rbx + req], 0 */
-	b4(e, (uint32_t)HOFF(req));
-	b1(e, 0);
-	BYTES(e, "\x0f\x85");			/* jne fail */
-	fail[2] = e->p;
-	b4(e, 0);
-	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + verp] */
-	b1(e, offsetof(struct blk, verp));
-	BYTES(e, "\x8b\x09");			/* mov ecx, [rcx] */
-	BYTES(e, "\x48\x8b\xb3");		/* mov rsi, [rbx + icache] */
-	b4(e, (uint32_t)HOFF(icache));
-	BYTES(e, "\x48\x0b\x8e");		/* or rcx, [rsi + epoch] */
-	b4(e, (uint32_t)offsetof(struct hart_icache, epoch));
-	BYTES(e, "\x48\x3b\x48");		/* cmp rcx, [rax + key] */
-	b1(e, offsetof(struct blk, key));
-	BYTES(e, "\x0f\x85");			/* jne fail */
-	fail[3] = e->p;
-	b4(e, 0);
-	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] */
-	b1(e, offsetof(struct blk, jit));
-	BYTES(e, "\x48\x85\xc9");		/* test rcx, rcx */
-	BYTES(e, "\x0f\x84");			/* jz fail */
-	fail[4] = e->p;
-	b4(e, 0);
-	if (crosses(e, delta)) {
-		/* the fetch TLB entry of the target maps it to nb's code */
-		BYTES(e, "\x4c\x89\xe2");		/* mov rdx, r12 */
-		BYTES(e, "\x48\x81\xc2");		/* add rdx, delta */
-		b4(e, (uint32_t)delta);
-		BYTES(e, "\x48\x89\xd6");		/* mov rsi, rdx */
-		BYTES(e, "\x48\xc1\xee\x0c");	/* shr rsi, 12 */
-		BYTES(e, "\x48\x89\xf7");		/* mov rdi, rsi */
-		BYTES(e, "\x81\xe7");			/* and edi, HART_TLB_SIZE - 1 */
-		b4(e, HART_TLB_SIZE - 1);
-		BYTES(e, "\x48\xc1\xe7\x05");	/* shl rdi, 5 */
-		BYTES(e, "\x48\xc1\xe6\x02");	/* shl rsi, 2 */
-		BYTES(e, "\x0f\xb6\x8b");		/* movzx ecx, byte [rbx + priv] */
-		b4(e, (uint32_t)HOFF(priv));
-		BYTES(e, "\x48\x09\xce");		/* or rsi, rcx */
-		BYTES(e, "\x48\x3b\xb4\x3b");	/* cmp rsi, [rbx + rdi + vpn_x] */
-		b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, vpn_x)));
-		BYTES(e, "\x0f\x85");			/* jne fail */
-		fail[nf++] = e->p;
-		b4(e, 0);
-		BYTES(e, "\x48\x03\x94\x3b");	/* add rdx, [rbx + rdi + addend] */
-		b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, addend)));
-		BYTES(e, "\x48\x3b\x10");		/* cmp rdx, [rax] (nb->host) */
-		BYTES(e, "\x0f\x85");			/* jne fail */
-		fail[nf++] = e->p;
-		b4(e, 0);
-		BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] (again) */
-		b1(e, offsetof(struct blk, jit));
-	}
-	BYTES(e, "\x49\x81\xee");		/* sub r14, len */
-	b4(e, len);
-	BYTES(e, "\x49\x81\xc4");		/* add r12, delta */
-	b4(e, (uint32_t)delta);
-	BYTES(e, "\x49\x89\xc7");		/* mov r15, rax */
-	BYTES(e, "\x48\x83\xc1");		/* add rcx, JIT_BODY */
-	b1(e, JIT_BODY);
-	BYTES(e, "\xff\xe1");			/* jmp rcx */
-	for (unsigned i = 0; i < nf; i++) {
-		int32_t rel = (int32_t)(e->p - (fail[i] + 4));
-		memcpy(fail[i], &rel, 4);
-	}
-	BYTES(e, "\x48\x8d\x0d");		/* lea rcx, [rip + slot] */
-	rip_rel(e, sp);
-	BYTES(e, "\x48\x89\x8b");		/* mov [rbx + jit_slot], rcx */
-	b4(e, (uint32_t)HOFF(jit_slot));
-	emit_ret(e, v);
 }
 
-_Static_assert(offsetof(struct hart_icache, tab) == 0, "emit_jalr_chain indexes the table from ic");
-
-/* After a JALR (the target in h->jit_pc): find the target's block as
- * run_slice's table path does (fetch TLB entry, the table's first way,
- * host address, version and epoch, budget, host code) and go on in its
- * code; else leave with v. */
-static void emit_jalr_chain(struct emit *e, unsigned len, unsigned v)
+static void fails_here(struct emit *e, struct fails *f)
 {
-	unsigned char *fail[8];
-	unsigned nf = 0;
-#define FAIL(cc) do { BYTES(e, "\x0f" cc); fail[nf++] = e->p; b4(e, 0); } while (0)
-	BYTES(e, "\x48\x8b\x93");		/* mov rdx, [rbx + jit_pc] */
-	b4(e, (uint32_t)HOFF(jit_pc));
-	BYTES(e, "\x83\xbb");			/* cmp dword [rbx + req], 0 */
-	b4(e, (uint32_t)HOFF(req));
-	b1(e, 0);
-	FAIL("\x85");				/* jne fail */
+	for (unsigned i = 0; i < f->n; i++) {
+		int32_t rel = (int32_t)(e->p - (f->at[i] + 4));
+		memcpy(f->at[i], &rel, 4);
+	}
+}
+
+/* r8 = host address of the target pc in rdx, through its fetch TLB entry
+ * (tag with the hart's privilege: the fetch permission check); fail on a
+ * miss. */
+static void emit_fetch_host(struct emit *e, struct fails *f)
+{
 	BYTES(e, "\x48\x89\xd6");		/* mov rsi, rdx */
 	BYTES(e, "\x48\xc1\xee\x0c");	/* shr rsi, 12 */
 	BYTES(e, "\x48\x89\xf7");		/* mov rdi, rsi */
@@ -389,10 +303,100 @@ static void emit_jalr_chain(struct emit *e, unsigned len, unsigned v)
 	BYTES(e, "\x48\x09\xce");		/* or rsi, rcx */
 	BYTES(e, "\x48\x3b\xb4\x3b");	/* cmp rsi, [rbx + rdi + vpn_x] */
 	b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, vpn_x)));
-	FAIL("\x85");
+	fail_if(e, f, JNE);
 	BYTES(e, "\x4c\x8b\x84\x3b");	/* mov r8, [rbx + rdi + addend] */
 	b4(e, (uint32_t)(TLBOFF + (int32_t)offsetof(struct tlb_entry, addend)));
-	BYTES(e, "\x49\x01\xd0");		/* add r8, rdx: host address */
+	BYTES(e, "\x49\x01\xd0");		/* add r8, rdx */
+}
+
+/* The block in rax may be entered after a pass of len instructions: no
+ * request pending, its version and fence epoch still match, it fits the
+ * budget (r14) and has host code (left in rcx); else fail. */
+static void emit_enter_checks(struct emit *e, struct fails *f, unsigned len)
+{
+	BYTES(e, "\x83\xbb");			/* cmp dword [rbx + req], 0 */
+	b4(e, (uint32_t)HOFF(req));
+	b1(e, 0);
+	fail_if(e, f, JNE);
+	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + verp] */
+	b1(e, offsetof(struct blk, verp));
+	BYTES(e, "\x8b\x09");			/* mov ecx, [rcx] */
+	BYTES(e, "\x48\x8b\xb3");		/* mov rsi, [rbx + icache] */
+	b4(e, (uint32_t)HOFF(icache));
+	BYTES(e, "\x48\x0b\x8e");		/* or rcx, [rsi + epoch] */
+	b4(e, (uint32_t)offsetof(struct hart_icache, epoch));
+	BYTES(e, "\x48\x3b\x48");		/* cmp rcx, [rax + key] */
+	b1(e, offsetof(struct blk, key));
+	fail_if(e, f, JNE);
+	BYTES(e, "\x0f\xb7\x48");		/* movzx ecx, word [rax + n] */
+	b1(e, offsetof(struct blk, n));
+	BYTES(e, "\x48\x81\xc1");		/* add rcx, len */
+	b4(e, len);
+	BYTES(e, "\x49\x39\xce");		/* cmp r14, rcx */
+	fail_if(e, f, JB);
+	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] */
+	b1(e, offsetof(struct blk, jit));
+	BYTES(e, "\x48\x85\xc9");		/* test rcx, rcx */
+	fail_if(e, f, JE);
+}
+
+/* Enter the block in rax (its code in rcx) after a pass of len
+ * instructions; r12 already holds its pc. */
+static void emit_enter(struct emit *e, unsigned len)
+{
+	BYTES(e, "\x49\x81\xee");		/* sub r14, len */
+	b4(e, len);
+	BYTES(e, "\x49\x89\xc7");		/* mov r15, rax */
+	BYTES(e, "\x48\x83\xc1");		/* add rcx, JIT_BODY */
+	b1(e, JIT_BODY);
+	BYTES(e, "\xff\xe1");			/* jmp rcx */
+}
+
+/* The pass of len instructions ends at pc + delta: go on in the host code
+ * of the block in chain slot `slot` if emit_enter_checks allow it and, for
+ * a target in another page, its fetch TLB entry maps it to that block;
+ * else leave with v and the slot's address in h->jit_slot, so that
+ * run_slice fills it with the block it finds there. */
+static void emit_chain(struct emit *e, int slot, unsigned len, int32_t delta, unsigned v)
+{
+	const void *sp = &jit_slots(e->chunk)[slot];
+	struct fails f = {.n = 0};
+	BYTES(e, "\x48\x8b\x05");		/* mov rax, [rip + slot] */
+	rip_rel(e, sp);
+	BYTES(e, "\x48\x85\xc0");		/* test rax, rax */
+	fail_if(e, &f, JE);
+	if (crosses(e, delta)) {
+		BYTES(e, "\x4c\x89\xe2");		/* mov rdx, r12 */
+		BYTES(e, "\x48\x81\xc2");		/* add rdx, delta */
+		b4(e, (uint32_t)delta);
+		emit_fetch_host(e, &f);
+		BYTES(e, "\x4c\x3b\x00");		/* cmp r8, [rax] (host) */
+		fail_if(e, &f, JNE);
+	}
+	emit_enter_checks(e, &f, len);
+	BYTES(e, "\x49\x81\xc4");		/* add r12, delta */
+	b4(e, (uint32_t)delta);
+	emit_enter(e, len);
+	fails_here(e, &f);
+	BYTES(e, "\x48\x8d\x0d");		/* lea rcx, [rip + slot] */
+	rip_rel(e, sp);
+	BYTES(e, "\x48\x89\x8b");		/* mov [rbx + jit_slot], rcx */
+	b4(e, (uint32_t)HOFF(jit_slot));
+	emit_ret(e, v);
+}
+
+_Static_assert(offsetof(struct hart_icache, tab) == 0, "emit_jalr_chain indexes the table from ic");
+
+/* After a JALR (the target in h->jit_pc): find the target's block as
+ * run_slice's table path does (fetch TLB entry, the table's first way,
+ * host address) and go on in its code if emit_enter_checks allow it;
+ * else leave with v. */
+static void emit_jalr_chain(struct emit *e, unsigned len, unsigned v)
+{
+	struct fails f = {.n = 0};
+	BYTES(e, "\x48\x8b\x93");		/* mov rdx, [rbx + jit_pc] */
+	b4(e, (uint32_t)HOFF(jit_pc));
+	emit_fetch_host(e, &f);
 	BYTES(e, "\x48\x89\xd6");		/* mov rsi, rdx */
 	BYTES(e, "\x48\xc1\xee\x02");	/* shr rsi, 2 */
 	BYTES(e, "\x81\xe6");			/* and esi, BLK_TAB / 2 - 1 */
@@ -402,40 +406,13 @@ static void emit_jalr_chain(struct emit *e, unsigned len, unsigned v)
 	b4(e, (uint32_t)HOFF(icache));
 	BYTES(e, "\x48\x8b\x04\x31");	/* mov rax, [rcx + rsi] */
 	BYTES(e, "\x48\x85\xc0");		/* test rax, rax */
-	FAIL("\x84");
+	fail_if(e, &f, JE);
 	BYTES(e, "\x4c\x3b\x00");		/* cmp r8, [rax] (host) */
-	FAIL("\x85");
-	BYTES(e, "\x48\x89\xcf");		/* mov rdi, rcx */
-	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + verp] */
-	b1(e, offsetof(struct blk, verp));
-	BYTES(e, "\x8b\x09");			/* mov ecx, [rcx] */
-	BYTES(e, "\x48\x0b\x8f");		/* or rcx, [rdi + epoch] */
-	b4(e, (uint32_t)offsetof(struct hart_icache, epoch));
-	BYTES(e, "\x48\x3b\x48");		/* cmp rcx, [rax + key] */
-	b1(e, offsetof(struct blk, key));
-	FAIL("\x85");
-	BYTES(e, "\x0f\xb7\x48");		/* movzx ecx, word [rax + n] */
-	b1(e, offsetof(struct blk, n));
-	BYTES(e, "\x48\x81\xc1");		/* add rcx, len */
-	b4(e, len);
-	BYTES(e, "\x49\x39\xce");		/* cmp r14, rcx */
-	FAIL("\x82");				/* jb fail */
-	BYTES(e, "\x48\x8b\x48");		/* mov rcx, [rax + jit] */
-	b1(e, offsetof(struct blk, jit));
-	BYTES(e, "\x48\x85\xc9");		/* test rcx, rcx */
-	FAIL("\x84");
-#undef FAIL
-	BYTES(e, "\x49\x81\xee");		/* sub r14, len */
-	b4(e, len);
+	fail_if(e, &f, JNE);
+	emit_enter_checks(e, &f, len);
 	BYTES(e, "\x49\x89\xd4");		/* mov r12, rdx */
-	BYTES(e, "\x49\x89\xc7");		/* mov r15, rax */
-	BYTES(e, "\x48\x83\xc1");		/* add rcx, JIT_BODY */
-	b1(e, JIT_BODY);
-	BYTES(e, "\xff\xe1");			/* jmp rcx */
-	for (unsigned i = 0; i < nf; i++) {
-		int32_t rel = (int32_t)(e->p - (fail[i] + 4));
-		memcpy(fail[i], &rel, 4);
-	}
+	emit_enter(e, len);
+	fails_here(e, &f);
 	emit_ret(e, v);
 }
 
