@@ -458,6 +458,13 @@ static int do_fp(struct hart *h, const struct blk_rec *d)
 	return 0;
 }
 
+int hart_fp_op(struct hart *h, const struct blk_rec *d)
+{
+	int c = do_fp(h, d);
+	h->x[0] = 0;	/* FP_X may target x0 */
+	return c;
+}
+
 static void trace_insn(struct hart *h, unsigned prv, uint64_t pc, uint32_t bits,
 		       const struct insn *d)
 {

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cpu/block.h"
+#include "cpu/cpu_internal.h"
 #include "cpu/jit.h"
 
 #if defined(__x86_64__)
@@ -174,6 +175,20 @@ static void tlb_check(struct emit *e, const struct blk_rec *r, unsigned size,
 _Static_assert(sizeof(struct tlb_entry) == 32, "tlb_check scales the slot index by 32");
 _Static_assert(offsetof(struct blk, host) == 0, "emit_chain compares [rax] with the host address");
 
+/* tlb_check for a store, then leave at k if the page holds decoded code
+ * (odd version): the interpreter stores, bumps the version and ends the
+ * block. rax = host address. */
+static void store_check(struct emit *e, const struct blk_rec *r, unsigned size, unsigned k)
+{
+	tlb_check(e, r, size, offsetof(struct tlb_entry, vpn_w), k);
+	BYTES(e, "\x48\x89\xc2");	/* mov rdx, rax */
+	BYTES(e, "\x48\xc1\xea\x0c");	/* shr rdx, 12 */
+	BYTES(e, "\x48\xc1\xe2\x02");	/* shl rdx, 2 */
+	rbx_mem(e, true, 0x03, RDX, HOFF(cv_base));	/* add rdx, cv_base */
+	BYTES(e, "\xf6\x02\x01");	/* test byte [rdx], 1 */
+	exit_if(e, JNE, k);
+}
+
 static bool emit_load(struct emit *e, const struct blk_rec *r, unsigned k)
 {
 	static const struct {
@@ -209,17 +224,86 @@ static bool emit_store(struct emit *e, const struct blk_rec *r, unsigned k)
 		[OP_SD - OP_SB] = {8, "\x48\x89\x08", 3},
 	};
 	unsigned i = r->op - OP_SB;
-	tlb_check(e, r, st[i].size, offsetof(struct tlb_entry, vpn_w), k);
-	/* A page holding decoded code (odd version): the interpreter does
-	 * the store, bumps the version and ends the block. */
-	BYTES(e, "\x48\x89\xc2");	/* mov rdx, rax */
-	BYTES(e, "\x48\xc1\xea\x0c");	/* shr rdx, 12 */
-	BYTES(e, "\x48\xc1\xe2\x02");	/* shl rdx, 2 */
-	rbx_mem(e, true, 0x03, RDX, HOFF(cv_base));	/* add rdx, cv_base */
-	BYTES(e, "\xf6\x02\x01");	/* test byte [rdx], 1 */
-	exit_if(e, JNE, k);
+	store_check(e, r, st[i].size, k);
 	load_x(e, RCX, r->rs2);
 	bytes(e, st[i].code, st[i].len);
+	return true;
+}
+
+/* F/D: the FP unit must be on (mstatus.FS), else the interpreter raises
+ * the illegal-instruction trap. */
+static void fs_check(struct emit *e, unsigned k)
+{
+	rbx_mem(e, true, 0xf7, 0, HOFF(mstatus));	/* test qword [mstatus], imm32 */
+	b4(e, (uint32_t)MSTATUS_FS);
+	exit_if(e, JE, k);
+}
+
+/* mstatus |= FS (dirty) | SD, as fs_dirty in hart.c */
+static void fs_dirty_emit(struct emit *e)
+{
+	BYTES(e, "\x48\xb9");		/* mov rcx, imm64 */
+	uint64_t v = MSTATUS_FS | MSTATUS_SD;
+	memcpy(e->p, &v, 8);
+	e->p += 8;
+	rbx_mem(e, true, 0x09, RCX, HOFF(mstatus));	/* or [mstatus], rcx */
+}
+
+#define FOFF(r) (HOFF(f) + 8 * (int32_t)(r))
+
+static bool emit_fp_mem(struct emit *e, const struct blk_rec *r, unsigned k)
+{
+	fs_check(e, k);
+	switch (r->op) {
+	case OP_FLW:
+	case OP_FLD:
+		tlb_check(e, r, r->op == OP_FLW ? 4 : 8, offsetof(struct tlb_entry, vpn_r), k);
+		if (r->op == OP_FLW) {
+			BYTES(e, "\x8b\x00");			/* mov eax, [rax] */
+			BYTES(e, "\x48\xb9");			/* mov rcx, NaN-box */
+			uint64_t box = 0xffffffff00000000ULL;
+			memcpy(e->p, &box, 8);
+			e->p += 8;
+			BYTES(e, "\x48\x09\xc8");		/* or rax, rcx */
+		} else {
+			BYTES(e, "\x48\x8b\x00");		/* mov rax, [rax] */
+		}
+		rbx_mem(e, true, 0x89, RAX, FOFF(r->rd));
+		fs_dirty_emit(e);
+		return true;
+	case OP_FSW:
+	case OP_FSD:
+		store_check(e, r, r->op == OP_FSW ? 4 : 8, k);
+		rbx_mem(e, true, 0x8b, RCX, FOFF(r->rs2));
+		if (r->op == OP_FSW)
+			BYTES(e, "\x89\x08");			/* mov [rax], ecx */
+		else
+			BYTES(e, "\x48\x89\x08");		/* mov [rax], rcx */
+		return true;
+	}
+	return false;
+}
+
+/* F/D computational ops: a call to hart_fp_op (the interpreter's own
+ * code); nonzero (FP unit off, bad rounding mode) leaves at k, where the
+ * interpreter raises the trap. The stack is 16-byte aligned here (five
+ * pushes after the return address). */
+static bool emit_fp_op(struct emit *e, const struct blk *b, unsigned k)
+{
+	int (*fn)(struct hart *, const struct blk_rec *) = hart_fp_op;
+	uint64_t rec = (uint64_t)(uintptr_t)&b->r[k], fa;
+	memcpy(&fa, &fn, sizeof fa);
+	BYTES(e, "\x48\x8d\xbb");		/* lea rdi, [rbx - BIAS] */
+	b4(e, (uint32_t)-BIAS);
+	BYTES(e, "\x48\xbe");			/* mov rsi, record */
+	memcpy(e->p, &rec, 8);
+	e->p += 8;
+	BYTES(e, "\x48\xb8");			/* mov rax, hart_fp_op */
+	memcpy(e->p, &fa, 8);
+	e->p += 8;
+	BYTES(e, "\xff\xd0");			/* call rax */
+	BYTES(e, "\x85\xc0");			/* test eax, eax */
+	exit_if(e, JNE, k);
 	return true;
 }
 
@@ -710,7 +794,11 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 			BYTES(&e, "\x0f\xae\xf0");	/* mfence */
 			continue;
 		}
-		if (r->op >= OP_LB && r->op <= OP_LWU)
+		if (r->op >= OP_FLW && r->op <= OP_FSD)
+			ok = emit_fp_mem(&e, r, k);
+		else if (r->op >= OP_FP_F && r->op <= OP_FP_FX)
+			ok = emit_fp_op(&e, b, k);
+		else if (r->op >= OP_LB && r->op <= OP_LWU)
 			ok = emit_load(&e, r, k);
 		else if (r->op >= OP_SB && r->op <= OP_SD)
 			ok = emit_store(&e, r, k);

@@ -25,6 +25,11 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 /* Chain slots of a chunk: its "code bytes" (chunk->bytes = 8 * JIT_SLOTS). */
 #define JIT_SLOTS 8
 
+/* Host code calls this for F/D computational ops (hart.c): the
+ * interpreter's handler; nonzero: illegal here, nothing done. */
+struct blk_rec;
+int hart_fp_op(struct hart *h, const struct blk_rec *d);
+
 /* Offset of the body in a block's host code: where chained code enters. */
 #define JIT_BODY 62
 
