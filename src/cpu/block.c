@@ -49,6 +49,7 @@ void blocks_flush(struct hart_icache *ic)
 	if (!ic->clean)		/* keep a never-used cache untouched (lazily backed) */
 		memset(ic->tab, 0, sizeof ic->tab);
 	ic->clean = true;
+	ic->turn_pending = false;
 	ic->used = 0;
 	ic->fill = 0;
 	ic->end[0] = ic->end[1] = 0;
@@ -92,6 +93,14 @@ static void blocks_turn(struct hart_icache *ic)
 	ic->fill = old;
 	ic->end[old] = ic->used;
 	ic->flushes++;
+}
+
+/* Between blocks (no block running, no link held): the turn that
+ * block_translate asked for. */
+void blocks_turn_pending(struct hart_icache *ic)
+{
+	ic->turn_pending = false;
+	blocks_turn(ic);
 }
 
 /* Record for the instruction bits at byte offset off of its block;
@@ -155,8 +164,15 @@ bool block_recheck(struct hart_icache *ic, struct blk *b)
 void block_translate(struct hart_icache *ic, struct blk *b)
 {
 	size_t head = BLK_BYTES(0, JIT_SLOTS * sizeof(struct blk *));
-	if (!ic->jit || ic->used + head + JIT_MAX > (size_t)(ic->fill + 1) * HALF) {
-		b->runs = 0;	/* again after ic->hot more entries */
+	if (!ic->jit)
+		return;
+	if (ic->used + head + JIT_MAX > (size_t)(ic->fill + 1) * HALF) {
+		/* The half is full: turn the arena before the next block
+		 * (blocks_turn_pending; a working set that builds no more
+		 * blocks would otherwise never be translated), and try again
+		 * after ic->hot more entries. */
+		ic->turn_pending = true;
+		b->runs = 0;
 		return;
 	}
 	struct blk *c = (struct blk *)(void *)(ic->arena + ic->used);
@@ -164,8 +180,10 @@ void block_translate(struct hart_icache *ic, struct blk *b)
 	c->lpc[0] = c->lpc[1] = 1;
 	c->bytes = JIT_SLOTS * sizeof(struct blk *);
 	size_t len = jit_translate(b, c, (unsigned char *)c + head, JIT_MAX);
-	if (!len)
-		return;		/* runs stays past JIT_HOT: never again */
+	if (!len) {
+		b->runs = UINT16_MAX;	/* never again (run_slice stops counting) */
+		return;
+	}
 	c->jsz = (uint16_t)((len + 15) & ~(size_t)15);
 	ic->used += blk_size(c);
 	ic->translated++;
@@ -211,7 +229,9 @@ struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp,
 		struct blk_rec *r = &b->r[n++];
 		off += fill_rec(ic, r, lo | (uint32_t)hi << 16, off, dispatch);
 		if (op_ends_block[r->op]) {
-			chain = r->op == OP_JAL || r->op == OP_JALR ||
+			/* FENCE changes no translation, privilege or PMP:
+			 * its successor may be linked (and chained) too */
+			chain = r->op == OP_JAL || r->op == OP_JALR || r->op == OP_FENCE ||
 				(r->op >= OP_BEQ && r->op <= OP_BGEU);
 			break;
 		}

@@ -98,6 +98,7 @@ struct hart_icache {
 	bool clean;			/* no block built since the last flush */
 	bool jit;			/* translate blocks to host code (jit.c) */
 	uint16_t hot;			/* ... after this many entries (JIT_HOT) */
+	bool turn_pending;		/* block_translate found the half full */
 	uint64_t builds, flushes, fences, rechecks, translated;	/* statistics */
 	/* One-instruction block for the single-step path. */
 	_Alignas(64) unsigned char one[BLK_BYTES(1, 4)];
@@ -138,6 +139,7 @@ unsigned fill_rec(struct hart_icache *ic, struct blk_rec *r, uint32_t bits, unsi
 void end_rec(struct blk_rec *r, unsigned off);
 bool block_recheck(struct hart_icache *ic, struct blk *b);
 void block_translate(struct hart_icache *ic, struct blk *b);
+void blocks_turn_pending(struct hart_icache *ic);
 struct blk *block_build(struct hart *h, uint64_t pc, uintptr_t hp, const void *const *dispatch);
 
 #endif

@@ -511,6 +511,8 @@ static uint64_t run_slice(struct hart *h, uint64_t n, uint64_t max)
 	const bool trace = h->trace;	/* fixed while running */
 	h->slice_end = false;
 	h->jit_slot = NULL;
+	if (unlikely(ic->turn_pending))
+		blocks_turn_pending(ic);	/* no block held yet */
 	uint64_t t;
 	int c;
 	struct blk *b = NULL;
@@ -747,8 +749,11 @@ run:
 		bpc = pc;
 		pb = b->chain ? b : NULL;
 		rb = r = b->r;
-		if (unlikely(!b->jit) && ++b->runs == ic->hot)
+		if (unlikely(!b->jit) && b->runs != UINT16_MAX && ++b->runs == ic->hot) {
 			block_translate(ic, b);
+			if (ic->turn_pending)
+				h->slice_end = true;	/* the turn: at the next slice */
+		}
 		if (b->jit) {
 			/* host code runs the leading records, maybe on into
 			 * chained blocks (jit.c) */

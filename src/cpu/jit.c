@@ -1,18 +1,20 @@
 /*
  * Block translation to x86-64 host code (the "JIT"): the leading
- * instructions of a decoded block, as far as they are integer ALU ops,
- * M-extension ops, integer loads/stores and conditional branches, become
+ * instructions of a decoded block, as far as they are integer ALU and M
+ * ops, integer and F/D loads/stores, conditional branches, FENCE, F/D
+ * ops (a call to the interpreter's handler) and a final JAL/JALR, become
  * one host function that runs them against struct hart and returns the
  * index of the first record the interpreter must run (the block's END
- * record when everything ran). Everything unusual is left to the
- * interpreter by returning early, before the instruction: a TLB miss, a
- * page-crossing access, a store into a page holding decoded code, a
- * division by zero or by -1, and any other op; a taken branch returns its
+ * record when everything ran), after going on into the code of chained
+ * blocks where it can. Everything unusual is left to the interpreter by
+ * returning early, before the instruction: a TLB miss, a page-crossing
+ * access, a store into a page holding decoded code, a division by zero
+ * or by -1, the FP unit off, and any other op; a taken branch returns its
  * index with JIT_TAKEN, and a block's final JAL/JALR its index with
  * JIT_JUMP (the target in h->jit_pc): the interpreter leaves the block
  * there, so links and pc work as before. So the translated code never
- * traps, never calls out, and the interpreter's rules (counters by record
- * index, invalidation, chaining) hold unchanged. Rules: docs/cpu.md.
+ * traps, and the interpreter's rules (counters by record index,
+ * invalidation, chaining) hold unchanged. Rules: docs/cpu.md.
  */
 #include <stddef.h>
 #include <string.h>
@@ -37,7 +39,7 @@ enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6 };
 #define TLBOFF HOFF(tlb)
 _Static_assert(offsetof(struct hart, x) == 0, "x[] within disp8 of rbx");
 
-#define INSN_ROOM 160	/* host bytes of one instruction, at most (~115) */
+#define INSN_ROOM 160	/* host bytes of one instruction, at most (~120: FLW) */
 #define EXIT_ROOM 10	/* bytes of one side exit */
 
 struct emit {
@@ -49,7 +51,7 @@ struct emit {
 		int slot;		/* chain slot of a taken branch, or -1 */
 		unsigned len;		/* instructions of the pass, if chained */
 		int32_t delta;		/* its target - the block's pc */
-	} fix[2 * BLK_MAX + 2];
+	} fix[3 * BLK_MAX + 2];
 	unsigned nfix;
 	/* Chaining (see jit_translate): the chunk whose link[] are the
 	 * slots, slots handed out so far, the block's page offset. */
@@ -136,7 +138,7 @@ static void exit_if(struct emit *e, unsigned cc, unsigned k)
 		e->fix[e->nfix].slot = -1;
 		e->nfix++;
 	} else {
-		e->full = true;	/* cannot happen: two per instruction at most */
+		e->full = true;	/* cannot happen: three per instruction at most */
 	}
 	b4(e, 0);
 }
@@ -772,7 +774,7 @@ size_t jit_translate(const struct blk *b, struct blk *chunk, unsigned char *out,
 		/* room for this instruction, the exits so far and its two,
 		 * and the block's end */
 		if ((size_t)(e.end - e.p) <
-		    INSN_ROOM + (e.nfix + 2) * EXIT_ROOM + (e.nslot + 2) * CHAIN_ROOM)
+		    INSN_ROOM + (e.nfix + 3) * EXIT_ROOM + (e.nslot + 2) * CHAIN_ROOM)
 			break;
 		const struct blk_rec *r = &b->r[k];
 		unsigned char *mark = e.p;
